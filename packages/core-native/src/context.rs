@@ -1,0 +1,180 @@
+//! `Context`: worker contexts over one shared model, and the calls that embed texts.
+//! Thread-safe: any number of threads may call `embed` on one `Context` at once, and their
+//! texts are packed into shared micro-batches.
+
+use crate::error::{err, Error, ErrorCode, Result};
+use crate::ffi::LlamaPooling;
+use crate::model::Model;
+use crate::params::{ContextParams, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
+use crate::queue::{Item, Mode, Queue, Slot};
+use crate::worker::{Worker, WorkerConfig};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+const DEFAULT_BATCH_TOKENS: u32 = 256;
+
+/// The resolved, validated form of `ContextParams`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_tokens: usize,
+    pub batch_tokens: usize,
+    pub n_workers: usize,
+    pub threads_per_worker: usize,
+    pub pooling: PoolingStrategy,
+    pub normalize: bool,
+    pub overflow: OverflowPolicy,
+    pub flash_attention: bool,
+}
+
+impl Settings {
+    fn resolve(model: &Model, p: &ContextParams) -> Result<Settings> {
+        if !p.embeddings {
+            return err(ErrorCode::InvalidArgument, "a mullama context computes embeddings: set embeddings to true");
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let n_threads = if p.n_threads == 0 { cores } else { p.n_threads as usize };
+        let n_workers = if p.n_workers == 0 { n_threads } else { p.n_workers as usize };
+        if n_threads > 1024 || n_workers > n_threads {
+            return err(ErrorCode::InvalidArgument, format!("n_workers ({n_workers}) must be at most n_threads ({n_threads}), and n_threads at most 1024"));
+        }
+        let train_ctx = model.info().context_length.max(1);
+        let max_tokens = if p.n_ctx == 0 { train_ctx } else { p.n_ctx as usize };
+        if max_tokens > 1 << 20 {
+            return err(ErrorCode::InvalidArgument, format!("n_ctx {max_tokens} is larger than 1048576"));
+        }
+        let batch_tokens = if p.n_batch == 0 { DEFAULT_BATCH_TOKENS } else { p.n_batch } as usize;
+        Ok(Settings {
+            max_tokens,
+            batch_tokens,
+            n_workers,
+            threads_per_worker: (n_threads / n_workers).max(1),
+            pooling: p.pooling,
+            normalize: p.normalize,
+            overflow: p.overflow,
+            flash_attention: p.flash_attention,
+        })
+    }
+}
+
+pub struct Context {
+    model: Arc<Model>,
+    settings: Settings,
+    queue: Arc<Queue>,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Context {
+    pub fn new(model: Arc<Model>, params: ContextParams) -> Result<Context> {
+        let settings = Settings::resolve(&model, &params)?;
+        let queue = Arc::new(Queue::new());
+        let config = WorkerConfig {
+            budget: settings.batch_tokens,
+            n_threads: settings.threads_per_worker as i32,
+            flash_attention: settings.flash_attention,
+        };
+        let mut workers = Vec::with_capacity(settings.n_workers);
+        for i in 0..settings.n_workers {
+            let (q, worker) = (queue.clone(), Worker::new(model.clone(), config));
+            let handle = std::thread::Builder::new()
+                .name(format!("mullama-worker-{i}"))
+                .spawn(move || worker.run(&q))
+                .map_err(|e| Error::new(ErrorCode::EngineFailure, format!("cannot start a worker thread: {e}")))?;
+            workers.push(handle);
+        }
+        Ok(Context { model, settings, queue, workers: Mutex::new(workers) })
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// How a strategy is computed for this model, or why it cannot be.
+    pub fn mode_for(&self, strategy: PoolingStrategy) -> Result<Mode> {
+        let strategy = match strategy {
+            PoolingStrategy::Native => match self.model.info().native_pooling {
+                Some(p) => p,
+                None => {
+                    return err(ErrorCode::PoolingUnsupported, format!(
+                        "model {} ({}) declares no pooling of its own, so Native is not available; use Mean, First, Last or Max",
+                        self.model.info().path.display(),
+                        self.model.info().architecture
+                    ))
+                }
+            },
+            s => s,
+        };
+        Ok(match strategy {
+            PoolingStrategy::Mean => Mode::Sequence(LlamaPooling::Mean),
+            PoolingStrategy::First => Mode::Sequence(LlamaPooling::Cls),
+            PoolingStrategy::Last => Mode::Sequence(LlamaPooling::Last),
+            PoolingStrategy::Max | PoolingStrategy::Native => Mode::MaxOverTokens,
+        })
+    }
+
+    /// Embeds texts given as bytes (checked for UTF-8). All or nothing: the first bad text
+    /// fails the call before any work is done, and the error names its index.
+    pub fn embed_bytes(&self, texts: &[&[u8]], opts: EmbedOptions) -> Result<Vec<Embedding>> {
+        let strs = texts
+            .iter()
+            .enumerate()
+            .map(|(i, b)| std::str::from_utf8(b).map_err(|e| at_index(texts.len(), i, Error::new(ErrorCode::InvalidUtf8, format!("text is not valid UTF-8: {e}")))))
+            .collect::<Result<Vec<&str>>>()?;
+        self.embed(&strs, opts)
+    }
+
+    /// Embeds texts; results come back in input order.
+    pub fn embed<S: AsRef<str>>(&self, texts: &[S], opts: EmbedOptions) -> Result<Vec<Embedding>> {
+        if self.queue.is_closed() {
+            return err(ErrorCode::ContextClosed, "the context is closed");
+        }
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mode = self.mode_for(opts.pooling.unwrap_or(self.settings.pooling))?;
+        let normalize = opts.normalize.unwrap_or(self.settings.normalize);
+        let slot = Slot::new(texts.len());
+        let mut items = Vec::with_capacity(texts.len());
+        for (index, text) in texts.iter().enumerate() {
+            let t = self
+                .model
+                .tokenize(text.as_ref(), self.settings.max_tokens, self.settings.overflow)
+                .map_err(|e| at_index(texts.len(), index, e))?;
+            items.push(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode, normalize, slot: slot.clone(), index });
+        }
+        // Neighbours of similar length pack into micro-batches with less wasted attention.
+        items.sort_by_key(|it| it.tokens.len());
+        self.queue.push_all(items)?;
+        slot.wait().into_iter().collect()
+    }
+
+    /// Stops the workers. Calls in flight finish; later calls fail with `CONTEXT_CLOSED`.
+    pub fn close(&self) {
+        self.queue.close();
+        let handles: Vec<_> = self.workers.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
+        for h in handles {
+            let _ = h.join();
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.queue.is_closed()
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn at_index(n: usize, i: usize, e: Error) -> Error {
+    if n == 1 {
+        e
+    } else {
+        Error::new(e.code(), format!("text {i}: {}", e.message()))
+    }
+}

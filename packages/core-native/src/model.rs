@@ -1,0 +1,165 @@
+//! A loaded GGUF model: file checks before llama.cpp sees the file, model facts, and
+//! tokenization with the model's own tokenizer and special tokens.
+
+use crate::error::{err, ErrorCode, Result};
+use crate::ffi::{self, RawModel, Token};
+use crate::params::{OverflowPolicy, PoolingStrategy};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Facts about a model, read once at load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelInfo {
+    pub path: PathBuf,
+    /// `general.architecture`, e.g. "bert", "nomic-bert", "llama".
+    pub architecture: String,
+    pub name: Option<String>,
+    /// Length of every embedding vector the model produces.
+    pub dimension: usize,
+    pub context_length: usize,
+    /// The model's own pooling (from `<arch>.pooling_type`), `None` for plain decoders.
+    pub native_pooling: Option<PoolingStrategy>,
+    pub is_encoder: bool,
+    pub vocab_size: usize,
+    pub size_bytes: u64,
+    pub parameters: u64,
+}
+
+/// A tokenized text, with what the overflow policy did to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokenized {
+    pub tokens: Vec<Token>,
+    /// Tokens the full text has, special tokens included.
+    pub input_tokens: usize,
+    pub truncated: bool,
+}
+
+pub struct Model {
+    pub(crate) raw: RawModel,
+    info: ModelInfo,
+    prefix: Vec<Token>,
+    suffix: Vec<Token>,
+}
+
+const GGUF_MAGIC: &[u8; 4] = b"GGUF";
+
+/// Checks the file before llama.cpp opens it, so that a wrong path or a non-GGUF file is a
+/// typed error with a clear message rather than whatever the loader does with it.
+fn check_gguf_file(path: &Path) -> Result<()> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return err(ErrorCode::ModelNotFound, format!("cannot open model file {}: {e}", path.display())),
+    };
+    if meta.is_dir() {
+        return err(ErrorCode::ModelNotFound, format!("{} is a directory, not a GGUF model file", path.display()));
+    }
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if let Err(e) = read {
+        let code = if e.kind() == std::io::ErrorKind::UnexpectedEof { ErrorCode::ModelInvalid } else { ErrorCode::ModelNotFound };
+        return err(code, format!("cannot read model file {}: {e}", path.display()));
+    }
+    if &head[..4] != GGUF_MAGIC {
+        return err(ErrorCode::ModelInvalid, format!("{} is not a GGUF file (bad magic bytes)", path.display()));
+    }
+    let version = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+    if !(2..=3).contains(&version) {
+        return err(ErrorCode::ModelInvalid, format!("{} has GGUF version {version}; supported versions are 2 and 3", path.display()));
+    }
+    Ok(())
+}
+
+impl Model {
+    /// Loads a GGUF embedding model from disk.
+    pub fn load(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        check_gguf_file(path)?;
+        ffi::take_last_error();
+        let Some(raw) = RawModel::load(path) else {
+            let why = ffi::take_last_error();
+            return err(ErrorCode::ModelInvalid, format!("llama.cpp could not load {}: {}", path.display(), if why.is_empty() { "corrupt or unsupported GGUF" } else { &why }));
+        };
+        let architecture = raw.meta("general.architecture").unwrap_or_default();
+        let pooling_raw = raw.meta(&format!("{architecture}.pooling_type")).and_then(|v| v.parse::<i32>().ok());
+        let native_pooling = match pooling_raw {
+            Some(1) => Some(PoolingStrategy::Mean),
+            Some(2) => Some(PoolingStrategy::First),
+            Some(3) => Some(PoolingStrategy::Last),
+            Some(4) => return err(ErrorCode::ModelUnsupported, format!("{} is a reranker (rank pooling), not an embedding model", path.display())),
+            _ => None,
+        };
+        if raw.has_encoder() && raw.has_decoder() {
+            return err(ErrorCode::ModelUnsupported, format!("{} is an encoder-decoder model ({architecture}); mullama embeds with encoder-only or decoder-only models", path.display()));
+        }
+        if raw.n_embd() == 0 {
+            return err(ErrorCode::ModelUnsupported, format!("{} has no embedding output", path.display()));
+        }
+        let info = ModelInfo {
+            path: path.to_path_buf(),
+            name: raw.meta("general.name"),
+            dimension: raw.n_embd(),
+            context_length: raw.n_ctx_train(),
+            native_pooling,
+            is_encoder: raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false"),
+            vocab_size: raw.n_vocab(),
+            size_bytes: raw.size_bytes(),
+            parameters: raw.n_params(),
+            architecture,
+        };
+        let (prefix, suffix) = raw.special_tokens();
+        Ok(Model { raw, info, prefix, suffix })
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
+    /// `max_tokens`, a longer text is refused or truncated per `overflow`; truncation cuts
+    /// content tokens only, so [CLS]/[SEP] or BOS stay where the model expects them.
+    pub fn tokenize(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
+        if text.is_empty() {
+            return err(ErrorCode::EmptyInput, "text is empty");
+        }
+        let Some(content) = self.raw.tokenize(text, false) else {
+            return err(ErrorCode::EngineFailure, format!("llama.cpp could not tokenize a text of {} bytes", text.len()));
+        };
+        if content.is_empty() {
+            return err(ErrorCode::EmptyInput, "text has no tokens (only whitespace or characters the tokenizer drops)");
+        }
+        let n_special = self.prefix.len() + self.suffix.len();
+        let input_tokens = content.len() + n_special;
+        let room = max_tokens.saturating_sub(n_special);
+        let (kept, truncated): (&[Token], bool) = if input_tokens <= max_tokens {
+            (&content, false)
+        } else {
+            match overflow {
+                OverflowPolicy::Error => {
+                    return err(ErrorCode::InputTooLong, format!("text has {input_tokens} tokens but the context allows {max_tokens}; raise n_ctx or set overflow to truncate_end or truncate_start"));
+                }
+                OverflowPolicy::TruncateEnd => (&content[..room], true),
+                OverflowPolicy::TruncateStart => (&content[content.len() - room..], true),
+            }
+        };
+        if kept.is_empty() {
+            return err(ErrorCode::InvalidArgument, format!("a context of {max_tokens} tokens has no room for text besides the special tokens"));
+        }
+        let mut tokens = Vec::with_capacity(kept.len() + n_special);
+        tokens.extend_from_slice(&self.prefix);
+        tokens.extend_from_slice(kept);
+        tokens.extend_from_slice(&self.suffix);
+        Ok(Tokenized { tokens, input_tokens, truncated })
+    }
+
+    /// The token ids llama.cpp itself produces with special tokens (for checks against other
+    /// tokenizers); no overflow handling.
+    pub fn tokenize_raw(&self, text: &str) -> Result<Vec<Token>> {
+        self.raw.tokenize(text, true).map_or_else(|| err(ErrorCode::EngineFailure, "tokenization failed"), Ok)
+    }
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model").field("info", &self.info).finish()
+    }
+}

@@ -1,0 +1,136 @@
+//! A worker thread: owns llama.cpp contexts (one per pooling mode it has met, created lazily
+//! and grown to the largest group it has seen), pulls groups from the queue, runs them as one
+//! batch of separate sequences, and delivers each text's vector.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::ffi::{RawBatch, RawContext, RawContextConfig};
+use crate::model::Model;
+use crate::params::Embedding;
+use crate::queue::{Item, Mode, Queue};
+use crate::similarity::normalize_in_place;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// llama.cpp's compile-time limit on sequences in one context (LLAMA_MAX_SEQ).
+pub const MAX_SEQS: usize = 256;
+
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    pub budget: usize,
+    pub n_threads: i32,
+    pub flash_attention: bool,
+}
+
+pub struct Worker {
+    model: Arc<Model>,
+    config: WorkerConfig,
+    contexts: HashMap<Mode, RawContext>,
+    batch: RawBatch,
+}
+
+impl Worker {
+    pub fn new(model: Arc<Model>, config: WorkerConfig) -> Worker {
+        let batch = RawBatch::new(config.budget);
+        Worker { model, config, contexts: HashMap::new(), batch }
+    }
+
+    /// Serves the queue until it is closed.
+    pub fn run(mut self, queue: &Queue) {
+        while let Some(group) = queue.next_group(self.config.budget, MAX_SEQS) {
+            // A panic here would kill the worker and strand callers: turn it into an error.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.embed_group(&group)));
+            match outcome {
+                Ok(Ok(vectors)) => {
+                    for (item, data) in group.iter().zip(vectors) {
+                        item.slot.fill(item.index, Ok(finish(item, data)));
+                    }
+                }
+                Ok(Err(e)) => group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone()))),
+                Err(_) => {
+                    self.contexts.clear();
+                    let e = Error::new(ErrorCode::EngineFailure, "internal error while embedding a batch");
+                    group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone())));
+                }
+            }
+        }
+    }
+
+    /// A context for `mode` with room for `n_tokens`, reusing (or growing) the one we have.
+    /// Capacity grows in powers of two so a stream of slightly longer texts rebuilds rarely.
+    fn context_for(&mut self, mode: Mode, n_tokens: usize) -> Result<&mut RawContext> {
+        let fits = self.contexts.get(&mode).is_some_and(|c| c.config.n_tokens as usize >= n_tokens);
+        if !fits {
+            let n = n_tokens.max(self.config.budget).next_power_of_two();
+            let config = RawContextConfig {
+                n_tokens: n as u32,
+                n_seq_max: n.min(MAX_SEQS) as u32,
+                n_threads: self.config.n_threads,
+                pooling: mode.llama_pooling(),
+                flash_attention: self.config.flash_attention,
+            };
+            self.contexts.remove(&mode);
+            let ctx = RawContext::new(&self.model.raw, config).ok_or_else(|| {
+                Error::new(ErrorCode::EngineFailure, format!("llama.cpp could not create a context for {n} tokens: {}", crate::ffi::take_last_error()))
+            })?;
+            self.contexts.insert(mode, ctx);
+        }
+        Ok(self.contexts.get_mut(&mode).expect("inserted above"))
+    }
+
+    /// Runs one group as one batch and returns each text's raw (unnormalised) vector.
+    fn embed_group(&mut self, group: &[Item]) -> Result<Vec<Vec<f32>>> {
+        let mode = group[0].mode;
+        let total: usize = group.iter().map(|it| it.tokens.len()).sum();
+        if self.batch.capacity() < total {
+            self.batch = RawBatch::new(total.next_power_of_two());
+        }
+        self.batch.clear();
+        for (seq, item) in group.iter().enumerate() {
+            // Capacity was ensured above; a false here means a bug, not bad input.
+            if !self.batch.push_sequence(&item.tokens, seq as i32) {
+                return Err(Error::new(ErrorCode::EngineFailure, "batch overflow"));
+            }
+        }
+        let n_embd = self.model.info().dimension;
+        // Split borrows: the batch is read while the context is mutated.
+        let batch = std::mem::replace(&mut self.batch, RawBatch::new(0));
+        let result = (|| {
+            let ctx = self.context_for(mode, total)?;
+            let rc = ctx.run(&batch);
+            if rc != 0 {
+                return Err(Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch (code {rc}): {}", crate::ffi::take_last_error())));
+            }
+            read_vectors(ctx, mode, group, n_embd)
+        })();
+        self.batch = batch;
+        result
+    }
+}
+
+fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item], n_embd: usize) -> Result<Vec<Vec<f32>>> {
+    let missing = || Error::new(ErrorCode::EngineFailure, "llama.cpp returned no embedding for a sequence");
+    match mode {
+        Mode::Sequence(_) => (0..group.len()).map(|s| ctx.seq_embedding(s as i32, n_embd).map(<[f32]>::to_vec).ok_or_else(missing)).collect(),
+        Mode::MaxOverTokens => {
+            let mut offset = 0i32;
+            let mut out = Vec::with_capacity(group.len());
+            for item in group {
+                let mut max = vec![f32::NEG_INFINITY; n_embd];
+                for t in 0..item.tokens.len() as i32 {
+                    let row = ctx.token_embedding(offset + t, n_embd).ok_or_else(missing)?;
+                    max.iter_mut().zip(row).for_each(|(m, v)| *m = m.max(*v));
+                }
+                offset += item.tokens.len() as i32;
+                out.push(max);
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn finish(item: &Item, mut data: Vec<f32>) -> Embedding {
+    if item.normalize {
+        normalize_in_place(&mut data);
+    }
+    Embedding { dimension: data.len(), data, input_tokens: item.input_tokens, tokens: item.tokens.len(), truncated: item.truncated }
+}

@@ -1,0 +1,21 @@
+//! The README's main job: embed a text with a model from the store (default `all-minilm`).
+//!
+//!     cargo run --release --example embed -- [MODEL] [TEXT]
+
+use mullama::{store, Context, ContextParams, Model};
+use std::sync::Arc;
+
+fn main() -> mullama::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let name = args.next().unwrap_or_else(|| store::DEFAULT_MODEL.to_string());
+    let text = args.next().unwrap_or_else(|| "Hello, world!".to_string());
+
+    let model = Arc::new(Model::load(store::resolve(&name))?);
+    let params = ContextParams { embeddings: true, ..Default::default() };
+    let context = Context::new(model, params)?;
+
+    let embedding = context.get_embedding(&text)?;
+    println!("Dimension: {}", embedding.dimension);
+    println!("Vector (first 5): {:?}", &embedding.data[..5]);
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! # mullama
+//!
+//! Text embeddings with GGUF models on llama.cpp, with the same API in Rust, Node.js, Python
+//! and a command line.
+//!
+//! ```no_run
+//! use mullama::{Model, Context, ContextParams};
+//! use std::sync::Arc;
+//!
+//! # fn main() -> mullama::Result<()> {
+//! let model = Arc::new(Model::load("embedding-model.gguf")?);
+//! let params = ContextParams { embeddings: true, ..Default::default() };
+//! let context = Context::new(model, params)?;
+//!
+//! let embedding = context.get_embedding("Hello, world!")?;
+//! println!("Dimension: {}", embedding.dimension);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! This crate is a thin layer over `mullama-core`, which does all the work; the Node and
+//! Python packages call the same core, so all languages give the same vectors.
+
+use std::sync::Arc;
+
+pub use mullama_core::{
+    ContextParams, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo, OverflowPolicy, PoolingStrategy, Result,
+};
+
+pub mod embedding;
+pub use mullama_core::store;
+
+/// An embedding context over a shared model. Worker threads do the work; a `Context` may be
+/// shared between threads (`&self` methods), and concurrent calls share micro-batches.
+pub struct Context {
+    inner: mullama_core::Context,
+}
+
+impl Context {
+    /// Creates a context. `params.embeddings` must be true.
+    pub fn new(model: Arc<Model>, params: ContextParams) -> Result<Context> {
+        Ok(Context { inner: mullama_core::Context::new(model, params)? })
+    }
+
+    /// The model this context embeds with.
+    pub fn model(&self) -> &Arc<Model> {
+        self.inner.model()
+    }
+
+    /// Embeds one text with the context's default pooling and normalisation.
+    pub fn get_embedding(&self, text: &str) -> Result<Embedding> {
+        self.get_embedding_with_options(text, EmbedOptions::default())
+    }
+
+    /// Embeds one text with the given pooling strategy.
+    pub fn get_embedding_with_pooling(&self, text: &str, pooling: PoolingStrategy) -> Result<Embedding> {
+        self.get_embedding_with_options(text, EmbedOptions { pooling: Some(pooling), ..Default::default() })
+    }
+
+    /// Embeds one text with per-call options.
+    pub fn get_embedding_with_options(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
+        Ok(self.inner.embed(&[text], options)?.remove(0))
+    }
+
+    /// Embeds many texts at once, packed into shared micro-batches; results are in input order.
+    pub fn get_embedding_batch<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Embedding>> {
+        self.inner.embed(texts, EmbedOptions::default())
+    }
+
+    /// Embeds many texts with per-call options.
+    pub fn get_embedding_batch_with_options<S: AsRef<str>>(&self, texts: &[S], options: EmbedOptions) -> Result<Vec<Embedding>> {
+        self.inner.embed(texts, options)
+    }
+
+    /// Embeds texts given as raw bytes; invalid UTF-8 is an `INVALID_UTF8` error.
+    pub fn get_embedding_batch_bytes(&self, texts: &[&[u8]], options: EmbedOptions) -> Result<Vec<Embedding>> {
+        self.inner.embed_bytes(texts, options)
+    }
+
+    /// Stops the worker threads. Later calls fail with `CONTEXT_CLOSED`. Dropping does the same.
+    pub fn close(&self) {
+        self.inner.close()
+    }
+}
