@@ -1,0 +1,50 @@
+//! Converts a Hugging Face BERT-family folder (safetensors) to GGUF with mullama's converter.
+//!
+//!     mullama-convert HF_DIR OUT.gguf [--type f32|f16|q8_0] [--name NAME]
+
+use mullama_core::convert::{convert_hf_to_gguf, ConvertOptions, OutType};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut positional = Vec::new();
+    let mut opts = ConvertOptions { out_type: OutType::F16, name: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let parsed = match a.as_str() {
+            "--type" => args.next().map(|t| OutType::parse(&t).map(|t| opts.out_type = t)),
+            "--name" => args.next().map(|n| Ok(opts.name = Some(n))),
+            _ => Some(Ok(positional.push(PathBuf::from(a)))),
+        };
+        match parsed {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return fail(&e.to_string()),
+            None => return fail("a flag is missing its value"),
+        }
+    }
+    let [src, dst] = positional.as_slice() else {
+        return fail("usage: mullama-convert HF_DIR OUT.gguf [--type f32|f16|q8_0] [--name NAME]");
+    };
+    match convert_hf_to_gguf(src, dst, &opts) {
+        Ok(r) => {
+            println!(
+                "wrote {} ({}, {} tensors, {} parameters, {}, {} dims, pooling {}, {:.1} MB)",
+                dst.display(),
+                r.architecture,
+                r.n_tensors,
+                r.n_params,
+                r.out_type.as_str(),
+                r.embedding_length,
+                r.pooling.as_deref().unwrap_or("none"),
+                r.bytes_written as f64 / 1e6
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("mullama-convert: {msg}");
+    ExitCode::from(2)
+}

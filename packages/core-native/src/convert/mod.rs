@@ -1,0 +1,196 @@
+//! Hugging Face BERT folder (safetensors) -> GGUF, without Python or torch.
+//!
+//! The output is meant to match llama.cpp's `convert_hf_to_gguf.py` for `BertModel`: the same
+//! metadata keys, tensor names, tokenizer encoding and choice of which tensors stay f32, so a
+//! model converted here behaves exactly like one converted upstream.
+
+mod bert;
+pub mod gguf;
+pub mod gguf_read;
+pub mod gguf_write;
+mod metadata;
+mod plan;
+pub mod quant;
+mod safetensors;
+mod special_vocab;
+#[cfg(test)]
+mod tests;
+mod vocab;
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorCode, Result};
+use gguf::{GgmlType, GgufValue};
+use gguf_write::{GgufWriter, TensorInfo};
+use plan::{plan_tensors, Planned};
+
+pub use gguf_read::{read_metadata, GgufMetadata, GgufTensorInfo};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutType {
+    F32,
+    F16,
+    Q8_0,
+}
+
+impl OutType {
+    pub fn parse(s: &str) -> Result<OutType> {
+        match s {
+            "f32" => Ok(OutType::F32),
+            "f16" => Ok(OutType::F16),
+            "q8_0" => Ok(OutType::Q8_0),
+            other => Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("unknown output type '{other}' (expected f32, f16 or q8_0)"),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutType::F32 => "f32",
+            OutType::F16 => "f16",
+            OutType::Q8_0 => "q8_0",
+        }
+    }
+
+    /// `general.file_type` (llama_ftype): ALL_F32 = 0, MOSTLY_F16 = 1, MOSTLY_Q8_0 = 7.
+    fn file_type(self) -> u32 {
+        match self {
+            OutType::F32 => 0,
+            OutType::F16 => 1,
+            OutType::Q8_0 => 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    pub out_type: OutType,
+    /// `general.name`; defaults to the source folder's name.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConvertReport {
+    pub architecture: String,
+    pub n_tensors: usize,
+    pub n_params: u64,
+    pub out_type: OutType,
+    pub bytes_written: u64,
+    pub embedding_length: u32,
+    /// "mean", "cls" or "last" from sentence-transformers' Pooling module, if any.
+    pub pooling: Option<String>,
+}
+
+/// Converts the BERT model in `src_dir` to a GGUF file at `dst`.
+/// Writes to a temp file next to `dst` and renames it into place, so a failed conversion never leaves a half-written model.
+pub fn convert_hf_to_gguf(
+    src_dir: &Path,
+    dst: &Path,
+    opts: &ConvertOptions,
+) -> Result<ConvertReport> {
+    if !src_dir.is_dir() {
+        return Err(Error::new(
+            ErrorCode::ModelNotFound,
+            format!("{} is not a directory", src_dir.display()),
+        ));
+    }
+    let config_path = src_dir.join("config.json");
+    let hp = bert::parse_config(&config_path)?;
+    let config = bert::read_json(&config_path)?;
+    let st_path = src_dir.join("model.safetensors");
+    if !st_path.is_file() {
+        return Err(Error::new(
+            ErrorCode::ModelNotFound,
+            format!(
+                "{} not found (sharded safetensors and pytorch_model.bin are not supported)",
+                st_path.display()
+            ),
+        ));
+    }
+    let mut st = safetensors::SafeTensors::open(&st_path)?;
+    let vocab = vocab::load_vocab(src_dir, hp.vocab_size, &config)?;
+    let pooling = bert::read_pooling(src_dir)?;
+    let plan = plan_tensors(&st, &st_path, &hp, vocab.tokens.len() as u64, opts.out_type)?;
+    let n_params: u64 = plan.iter().map(|p| p.src.n_elements()).sum();
+    let kv = metadata::metadata(src_dir, opts, &hp, &vocab, pooling, n_params);
+
+    let tmp = temp_path(dst);
+    let result = write_file(&tmp, &kv, &plan, &mut st, &st_path);
+    let bytes_written = match result.and_then(|n| {
+        std::fs::rename(&tmp, dst)
+            .map_err(|e| io_err(dst, "cannot move the converted model into place", e))?;
+        Ok(n)
+    }) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp); // best effort: never leave a partial file behind
+            return Err(e);
+        }
+    };
+    Ok(ConvertReport {
+        architecture: "bert".to_string(),
+        n_tensors: plan.len(),
+        n_params,
+        out_type: opts.out_type,
+        bytes_written,
+        embedding_length: hp.embedding_length,
+        pooling: pooling.map(|(_, name)| name.to_string()),
+    })
+}
+
+fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::new(ErrorCode::Io, format!("{what} ({}): {e}", path.display()))
+}
+
+fn temp_path(dst: &Path) -> PathBuf {
+    let name = dst
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model.gguf".into());
+    dst.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn write_file(
+    tmp: &Path,
+    kv: &[(String, GgufValue)],
+    plan: &[Planned],
+    st: &mut safetensors::SafeTensors,
+    st_path: &Path,
+) -> Result<u64> {
+    let file = File::create(tmp).map_err(|e| io_err(tmp, "cannot create output file", e))?;
+    let mut w = GgufWriter::new(BufWriter::with_capacity(1 << 20, file));
+    let infos: Vec<TensorInfo> = plan.iter().map(|p| p.info.clone()).collect();
+    w.write_header(kv, &infos)
+        .map_err(|e| io_err(tmp, "cannot write GGUF header", e))?;
+    let mut buf = Vec::new();
+    for p in plan {
+        let values = st.read_f32(&p.src)?;
+        buf.clear();
+        match p.info.ggml_type {
+            GgmlType::F32 => quant::encode_f32(&values, &mut buf),
+            GgmlType::F16 => quant::encode_f16(&values, &mut buf),
+            GgmlType::Q8_0 => quant::quantize_q8_0(&values, &mut buf),
+            GgmlType::BF16 => {
+                return Err(Error::new(
+                    ErrorCode::ConvertFailed,
+                    format!("{}: BF16 output is not supported", st_path.display()),
+                ))
+            }
+        }
+        w.write_tensor_data(&buf)
+            .map_err(|e| io_err(tmp, "cannot write tensor data", e))?;
+    }
+    let (out, n) = w
+        .finish()
+        .map_err(|e| io_err(tmp, "cannot finish output file", e))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| io_err(tmp, "cannot flush output file", e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| io_err(tmp, "cannot sync output file", e))?;
+    Ok(n)
+}
