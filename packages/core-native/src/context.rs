@@ -33,7 +33,7 @@ impl Settings {
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let n_threads = if p.n_threads == 0 { cores } else { p.n_threads as usize };
-        let n_workers = if p.n_workers == 0 { n_threads } else { p.n_workers as usize };
+        let n_workers = if p.n_workers == 0 { 1 } else { p.n_workers as usize };
         if n_threads > 1024 || n_workers > n_threads {
             return err(ErrorCode::InvalidArgument, format!("n_workers ({n_workers}) must be at most n_threads ({n_threads}), and n_threads at most 1024"));
         }
@@ -66,7 +66,7 @@ pub struct Context {
 impl Context {
     pub fn new(model: Arc<Model>, params: ContextParams) -> Result<Context> {
         let settings = Settings::resolve(&model, &params)?;
-        let queue = Arc::new(Queue::new());
+        let queue = Arc::new(Queue::new(settings.n_workers));
         let config = WorkerConfig {
             budget: settings.batch_tokens,
             n_threads: settings.threads_per_worker as i32,

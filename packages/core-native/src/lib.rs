@@ -6,6 +6,7 @@
 //! and CLI front ends all call this crate, so every language gets the same numbers.
 
 mod context;
+pub mod convert;
 pub mod error;
 mod ffi;
 mod model;

@@ -73,16 +73,32 @@ impl Slot {
 struct State {
     items: VecDeque<Item>,
     closed: bool,
+    /// Tokens of all queued items.
+    tokens: usize,
 }
+
+
 
 pub struct Queue {
     state: Mutex<State>,
     ready: Condvar,
+    workers: usize,
 }
 
 impl Queue {
-    pub fn new() -> Queue {
-        Queue { state: Mutex::new(State::default()), ready: Condvar::new() }
+    pub fn new(workers: usize) -> Queue {
+        Queue { state: Mutex::new(State::default()), ready: Condvar::new(), workers: workers.max(1) }
+    }
+
+    /// Token limit of the next group: the budget, lowered so that the queued work splits into
+    /// a multiple of the worker count. Without it a 660-token request on two workers runs as
+    /// 256 + 256 + 148, and one worker idles through the last round.
+    fn group_limit(&self, queued: usize, budget: usize) -> usize {
+        let mut groups = queued.div_ceil(budget.max(1));
+        if groups > 1 {
+            groups = groups.div_ceil(self.workers) * self.workers;
+        }
+        queued.div_ceil(groups.max(1)).min(budget)
     }
 
     /// Adds a request's items; fails with `CONTEXT_CLOSED` once the queue is closed.
@@ -91,9 +107,16 @@ impl Queue {
         if st.closed {
             return Err(Error::new(ErrorCode::ContextClosed, "the context is closed"));
         }
+        st.tokens += items.iter().map(|it| it.tokens.len()).sum::<usize>();
+        let single = items.len() == 1;
         st.items.extend(items);
         drop(st);
-        self.ready.notify_all();
+        // One text needs one worker: waking the others only makes them fight for the lock.
+        if single {
+            self.ready.notify_one();
+        } else {
+            self.ready.notify_all();
+        }
         Ok(())
     }
 
@@ -106,8 +129,9 @@ impl Queue {
             if st.closed {
                 return None;
             }
+            let limit = self.group_limit(st.tokens, budget);
             if let Some(first) = st.items.pop_front() {
-                let limit = budget.max(first.tokens.len());
+                let limit = limit.max(first.tokens.len());
                 let mut used = first.tokens.len();
                 let mode = first.mode;
                 let mut group = vec![first];
@@ -121,6 +145,7 @@ impl Queue {
                         i += 1;
                     }
                 }
+                st.tokens -= used;
                 return Some(group);
             }
             st = self.ready.wait(st).unwrap_or_else(|p| p.into_inner());
@@ -132,6 +157,7 @@ impl Queue {
         let pending: Vec<Item> = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             st.closed = true;
+            st.tokens = 0;
             st.items.drain(..).collect()
         };
         self.ready.notify_all();

@@ -38,6 +38,7 @@ fn parse_args() -> Args {
             "--threads" => a.params.n_threads = val().parse().expect("thread count"),
             "--workers" => a.params.n_workers = val().parse().expect("worker count"),
             "--n-batch" => a.params.n_batch = val().parse().expect("token budget"),
+            "--no-flash-attention" => a.params.flash_attention = false,
             other => panic!("unknown flag {other}"),
         }
     }
