@@ -1,0 +1,8 @@
+# The two commands of the README, plus the benchmark. Each installs what it needs first.
+.PHONY: embed test bench
+embed:
+	@bash scripts/embed.sh
+test:
+	@bash scripts/test.sh
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Throughput benchmarks (figures, not tests) of every package that has one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+corepack pnpm exec nx run-many -t bench --parallel=1 --outputStyle=stream --skip-nx-cache
