@@ -5,7 +5,7 @@
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::ffi::LlamaPooling;
 use crate::model::Model;
-use crate::params::{ContextParams, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
+use crate::api::{ContextParams, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
 use crate::queue::{Item, Mode, Queue, Slot};
 use crate::worker::{Worker, WorkerConfig};
 use std::sync::{Arc, Mutex};
@@ -100,7 +100,7 @@ impl Context {
                 None => {
                     return err(ErrorCode::PoolingUnsupported, format!(
                         "model {} ({}) declares no pooling of its own, so Native is not available; use Mean, First, Last or Max",
-                        self.model.info().path.display(),
+                        self.model.info().path,
                         self.model.info().architecture
                     ))
                 }

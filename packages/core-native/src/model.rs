@@ -3,27 +3,9 @@
 
 use crate::error::{err, ErrorCode, Result};
 use crate::ffi::{self, RawModel, Token};
-use crate::params::{OverflowPolicy, PoolingStrategy};
+use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-
-/// Facts about a model, read once at load.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelInfo {
-    pub path: PathBuf,
-    /// `general.architecture`, e.g. "bert", "nomic-bert", "llama".
-    pub architecture: String,
-    pub name: Option<String>,
-    /// Length of every embedding vector the model produces.
-    pub dimension: usize,
-    pub context_length: usize,
-    /// The model's own pooling (from `<arch>.pooling_type`), `None` for plain decoders.
-    pub native_pooling: Option<PoolingStrategy>,
-    pub is_encoder: bool,
-    pub vocab_size: usize,
-    pub size_bytes: u64,
-    pub parameters: u64,
-}
+use std::path::Path;
 
 /// A tokenized text, with what the overflow policy did to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +77,7 @@ impl Model {
             return err(ErrorCode::ModelUnsupported, format!("{} has no embedding output", path.display()));
         }
         let info = ModelInfo {
-            path: path.to_path_buf(),
+            path: path.to_string_lossy().into_owned(),
             name: raw.meta("general.name"),
             dimension: raw.n_embd(),
             context_length: raw.n_ctx_train(),

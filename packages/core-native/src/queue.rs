@@ -4,7 +4,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::{LlamaPooling, Token};
-use crate::params::Embedding;
+use crate::api::Embedding;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 

@@ -5,7 +5,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::{RawBatch, RawContext, RawContextConfig};
 use crate::model::Model;
-use crate::params::Embedding;
+use crate::api::Embedding;
 use crate::queue::{Item, Mode, Queue};
 use crate::similarity::normalize_in_place;
 use std::collections::HashMap;

@@ -82,3 +82,23 @@ impl Context {
         self.inner.close()
     }
 }
+
+/// The IDL's Context surface (generated trait): the public Rust API answers to it too, so an IDL
+/// method this crate lacks is a compile error here as well as in the core.
+impl mullama_core::ContextApi for Context {
+    fn new(model: Arc<Model>, params: ContextParams) -> Result<Self> {
+        Context::new(model, params)
+    }
+
+    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
+        self.get_embedding_with_options(text, options)
+    }
+
+    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
+        self.get_embedding_batch_with_options(texts, options)
+    }
+
+    fn close(&self) {
+        Context::close(self)
+    }
+}

@@ -2,17 +2,17 @@
 //!
 //!     mullama-convert HF_DIR OUT.gguf [--type f32|f16|q8_0] [--name NAME]
 
-use mullama_core::convert::{convert_hf_to_gguf, ConvertOptions, OutType};
+use mullama_core::convert::{convert_hf_to_gguf, ConvertOptions, ConvertType};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut positional = Vec::new();
-    let mut opts = ConvertOptions { out_type: OutType::F16, name: None };
+    let mut opts = ConvertOptions { r#type: ConvertType::F16, name: None };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let parsed = match a.as_str() {
-            "--type" => args.next().map(|t| OutType::parse(&t).map(|t| opts.out_type = t)),
+            "--type" => args.next().map(|t| ConvertType::parse(&t).map(|t| opts.r#type = t)),
             "--name" => args.next().map(|n| Ok(opts.name = Some(n))),
             _ => Some(Ok(positional.push(PathBuf::from(a)))),
         };
@@ -31,11 +31,11 @@ fn main() -> ExitCode {
                 "wrote {} ({}, {} tensors, {} parameters, {}, {} dims, pooling {}, {:.1} MB)",
                 dst.display(),
                 r.architecture,
-                r.n_tensors,
-                r.n_params,
-                r.out_type.as_str(),
-                r.embedding_length,
-                r.pooling.as_deref().unwrap_or("none"),
+                r.tensors,
+                r.parameters,
+                r.r#type.as_str(),
+                r.dimension,
+                r.pooling.map_or("none", |p| p.as_str()),
                 r.bytes_written as f64 / 1e6
             );
             ExitCode::SUCCESS

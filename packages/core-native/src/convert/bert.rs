@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::gguf::GgmlType;
-use super::OutType;
+use super::ConvertType;
 use crate::error::{Error, ErrorCode, Result};
 
 /// HF `architectures` entries whose weights are a plain BERT encoder (heads, if any, are skipped).
@@ -170,7 +170,7 @@ pub fn map_tensor_name(hf_name: &str) -> Option<Option<String>> {
 /// `token_types` stay F32; everything else takes the requested type, except that a Q8_0
 /// tensor whose rows are not a multiple of 32 falls back to F16 (the Python QuantError path).
 /// `n_dims` and `row_len` are taken after squeezing size-1 dimensions, as Python does.
-pub fn choose_type(gguf_name: &str, n_dims: usize, row_len: u64, out: OutType) -> GgmlType {
+pub fn choose_type(gguf_name: &str, n_dims: usize, row_len: u64, out: ConvertType) -> GgmlType {
     let keep_f32 = n_dims <= 1
         || gguf_name.ends_with("_norm.weight")
         || !gguf_name.ends_with(".weight")
@@ -180,10 +180,10 @@ pub fn choose_type(gguf_name: &str, n_dims: usize, row_len: u64, out: OutType) -
         return GgmlType::F32;
     }
     match out {
-        OutType::F32 => GgmlType::F32,
-        OutType::F16 => GgmlType::F16,
-        OutType::Q8_0 if row_len.is_multiple_of(super::quant::QK8_0 as u64) => GgmlType::Q8_0,
-        OutType::Q8_0 => GgmlType::F16,
+        ConvertType::F32 => GgmlType::F32,
+        ConvertType::F16 => GgmlType::F16,
+        ConvertType::Q8_0 if row_len.is_multiple_of(super::quant::QK8_0 as u64) => GgmlType::Q8_0,
+        ConvertType::Q8_0 => GgmlType::F16,
     }
 }
 

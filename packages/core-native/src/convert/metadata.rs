@@ -50,7 +50,7 @@ pub fn metadata(
         ),
         (
             "general.file_type".into(),
-            GgufValue::U32(opts.out_type.file_type()),
+            GgufValue::U32(opts.r#type.file_type()),
         ),
         ("bert.attention.causal".into(), GgufValue::Bool(false)),
     ];

@@ -28,61 +28,17 @@ use plan::{plan_tensors, Planned};
 
 pub use gguf_read::{read_metadata, GgufMetadata, GgufTensorInfo};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutType {
-    F32,
-    F16,
-    Q8_0,
-}
+pub use crate::api::{ConvertOptions, ConvertReport, ConvertType};
 
-impl OutType {
-    pub fn parse(s: &str) -> Result<OutType> {
-        match s {
-            "f32" => Ok(OutType::F32),
-            "f16" => Ok(OutType::F16),
-            "q8_0" => Ok(OutType::Q8_0),
-            other => Err(Error::new(
-                ErrorCode::InvalidArgument,
-                format!("unknown output type '{other}' (expected f32, f16 or q8_0)"),
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutType::F32 => "f32",
-            OutType::F16 => "f16",
-            OutType::Q8_0 => "q8_0",
-        }
-    }
-
+impl ConvertType {
     /// `general.file_type` (llama_ftype): ALL_F32 = 0, MOSTLY_F16 = 1, MOSTLY_Q8_0 = 7.
     fn file_type(self) -> u32 {
         match self {
-            OutType::F32 => 0,
-            OutType::F16 => 1,
-            OutType::Q8_0 => 7,
+            ConvertType::F32 => 0,
+            ConvertType::F16 => 1,
+            ConvertType::Q8_0 => 7,
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct ConvertOptions {
-    pub out_type: OutType,
-    /// `general.name`; defaults to the source folder's name.
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConvertReport {
-    pub architecture: String,
-    pub n_tensors: usize,
-    pub n_params: u64,
-    pub out_type: OutType,
-    pub bytes_written: u64,
-    pub embedding_length: u32,
-    /// "mean", "cls" or "last" from sentence-transformers' Pooling module, if any.
-    pub pooling: Option<String>,
 }
 
 /// Converts the BERT model in `src_dir` to a GGUF file at `dst`.
@@ -114,7 +70,7 @@ pub fn convert_hf_to_gguf(
     let mut st = safetensors::SafeTensors::open(&st_path)?;
     let vocab = vocab::load_vocab(src_dir, hp.vocab_size, &config)?;
     let pooling = bert::read_pooling(src_dir)?;
-    let plan = plan_tensors(&st, &st_path, &hp, vocab.tokens.len() as u64, opts.out_type)?;
+    let plan = plan_tensors(&st, &st_path, &hp, vocab.tokens.len() as u64, opts.r#type)?;
     let n_params: u64 = plan.iter().map(|p| p.src.n_elements()).sum();
     let kv = metadata::metadata(src_dir, opts, &hp, &vocab, pooling, n_params);
 
@@ -133,12 +89,12 @@ pub fn convert_hf_to_gguf(
     };
     Ok(ConvertReport {
         architecture: "bert".to_string(),
-        n_tensors: plan.len(),
-        n_params,
-        out_type: opts.out_type,
+        tensors: plan.len(),
+        parameters: n_params,
+        r#type: opts.r#type,
         bytes_written,
-        embedding_length: hp.embedding_length,
-        pooling: pooling.map(|(_, name)| name.to_string()),
+        dimension: hp.embedding_length,
+        pooling: pooling.and_then(|(_, name)| crate::api::PoolingStrategy::parse(name).ok()),
     })
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::gguf_write::TensorInfo;
-use super::{bert, safetensors, OutType};
+use super::{bert, safetensors, ConvertType};
 use crate::error::{Error, ErrorCode, Result};
 
 /// One tensor to convert: where it comes from and what it becomes.
@@ -20,7 +20,7 @@ pub fn plan_tensors(
     st_path: &Path,
     hp: &bert::BertHparams,
     n_vocab: u64,
-    out: OutType,
+    out: ConvertType,
 ) -> Result<Vec<Planned>> {
     let fail = |msg: String| {
         Error::new(

@@ -18,13 +18,13 @@ fn converts_all_minilm_l6_v2() {
     }
     let dir = scratch("minilm");
     let mut sizes = BTreeMap::new();
-    for out in [OutType::F32, OutType::F16, OutType::Q8_0] {
+    for out in [ConvertType::F32, ConvertType::F16, ConvertType::Q8_0] {
         let dst = dir.join(format!("minilm-{}.gguf", out.as_str()));
         let rep = convert_hf_to_gguf(
             src,
             &dst,
             &ConvertOptions {
-                out_type: out,
+                r#type: out,
                 name: None,
             },
         )
@@ -32,12 +32,12 @@ fn converts_all_minilm_l6_v2() {
         assert_eq!(
             (
                 rep.architecture.as_str(),
-                rep.n_tensors,
-                rep.embedding_length
+                rep.tensors,
+                rep.dimension
             ),
             ("bert", 101, 384)
         );
-        assert_eq!(rep.pooling.as_deref(), Some("mean"));
+        assert_eq!(rep.pooling, Some(crate::api::PoolingStrategy::Mean));
         sizes.insert(out.as_str(), rep.bytes_written);
         let m = read_metadata(&dst).unwrap();
         let u = |k: &str| {

@@ -107,21 +107,21 @@ fn converts_tiny_bert_in_every_type() {
     let dir = scratch("tiny");
     tiny_bert(&dir);
     for (out, ty, dtype_of_2d) in [
-        (OutType::F32, 0, 0u32),
-        (OutType::F16, 1, 1),
-        (OutType::Q8_0, 7, 8),
+        (ConvertType::F32, 0, 0u32),
+        (ConvertType::F16, 1, 1),
+        (ConvertType::Q8_0, 7, 8),
     ] {
         let dst = dir.join(format!("out-{}.gguf", out.as_str()));
         let rep = convert_hf_to_gguf(
             &dir,
             &dst,
             &ConvertOptions {
-                out_type: out,
+                r#type: out,
                 name: Some("tiny".into()),
             },
         )
         .unwrap();
-        assert_eq!(rep.n_tensors, 5 + 16);
+        assert_eq!(rep.tensors, 5 + 16);
         assert_eq!(rep.pooling, None);
         assert_eq!(rep.bytes_written, std::fs::metadata(&dst).unwrap().len());
         let meta = read_metadata(&dst).unwrap();
@@ -202,7 +202,7 @@ fn converts_tiny_bert_in_every_type() {
 #[test]
 fn bad_inputs_give_typed_errors() {
     let opts = ConvertOptions {
-        out_type: OutType::F16,
+        r#type: ConvertType::F16,
         name: None,
     };
     let code = |dir: &Path| convert_hf_to_gguf(dir, &dir.join("o.gguf"), &opts).unwrap_err();
@@ -256,7 +256,7 @@ fn bad_inputs_give_typed_errors() {
     std::fs::write(&cfg_path, &cfg).unwrap();
 
     assert_eq!(
-        OutType::parse("q4_0").unwrap_err().code(),
+        ConvertType::parse("q4_0").unwrap_err().code(),
         ErrorCode::InvalidArgument
     );
     let e = convert_hf_to_gguf(&dir, &dir.join("no/such/dir/o.gguf"), &opts).unwrap_err();

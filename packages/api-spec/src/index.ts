@@ -1,0 +1,241 @@
+/**
+ * The mullama IDL: the single source of truth for the public API of every language.
+ *
+ * Written in the Node.js spelling. `tools/codegen` reads this file with the TypeScript compiler
+ * API and emits the Rust trait surface and DTOs (packages/core-native/src/generated), the napi
+ * glue (packages/node/native/src/generated), the Python stubs and glue, and the glossary.
+ *
+ * Conventions the generator understands:
+ * - Numeric aliases below (`U32`, `Usize`, `U64`, `F32`) fix the native type of a `number`.
+ * - `Vector` is a dense f32 vector (`Float32Array` in Node, numpy float32 in Python, `Vec<f32>`/`&[f32]` in Rust).
+ * - A method returning `Promise<T>` is async (Node promise, Python sync + asyncio variants).
+ * - `@default` on a field gives its default value; `@alias` on an enum member adds a parse alias.
+ * - `@infallible` marks a call that cannot fail (no Result in Rust).
+ */
+
+export type U32 = number;
+export type U64 = number;
+export type Usize = number;
+export type F32 = number;
+export type Vector = Float32Array;
+
+/** How token vectors become one text vector. */
+export enum PoolingStrategy {
+  /** Average of all token vectors. The default; right for most embedding models. */
+  Mean = "mean",
+  /** The last token's vector; for decoder-only (autoregressive) models. */
+  Last = "last",
+  /**
+   * The first token's vector ([CLS] for BERT-style models).
+   * @alias cls
+   */
+  First = "first",
+  /** Element-wise maximum over the token vectors. */
+  Max = "max",
+  /** The pooling the model declares in its metadata; an error for models that declare none. */
+  Native = "native",
+}
+
+/** What to do with a text longer than the context. */
+export enum OverflowPolicy {
+  /** Fail with `INPUT_TOO_LONG`. */
+  Error = "error",
+  /**
+   * Keep the beginning, drop tokens at the end.
+   * @alias truncate
+   */
+  TruncateEnd = "truncate_end",
+  /** Keep the end, drop tokens at the beginning. */
+  TruncateStart = "truncate_start",
+}
+
+/** Output type of a converted model. */
+export enum ConvertType {
+  /** 32-bit floats: exact, largest. */
+  F32 = "f32",
+  /** 16-bit floats: the usual choice. */
+  F16 = "f16",
+  /** 8-bit blocks with a scale: smallest, cosine about 0.999 to f32. */
+  Q8_0 = "q8_0",
+}
+
+/** Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). */
+export enum ErrorCode {
+  /** The model file does not exist or cannot be read. */
+  ModelNotFound = "MODEL_NOT_FOUND",
+  /** The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt). */
+  ModelInvalid = "MODEL_INVALID",
+  /** The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model). */
+  ModelUnsupported = "MODEL_UNSUPPORTED",
+  /** A text is empty, or tokenizes to nothing but special tokens. */
+  EmptyInput = "EMPTY_INPUT",
+  /** Input bytes are not valid UTF-8. */
+  InvalidUtf8 = "INVALID_UTF8",
+  /** A text has more tokens than the context allows and the overflow policy is `Error`. */
+  InputTooLong = "INPUT_TOO_LONG",
+  /** The pooling strategy cannot be applied to this model (`Native` on a decoder). */
+  PoolingUnsupported = "POOLING_UNSUPPORTED",
+  /** Two vectors of different lengths were combined. */
+  DimensionMismatch = "DIMENSION_MISMATCH",
+  /** The context was closed and can no longer be used. */
+  ContextClosed = "CONTEXT_CLOSED",
+  /** An argument is out of range or inconsistent. */
+  InvalidArgument = "INVALID_ARGUMENT",
+  /** llama.cpp failed to tokenize, encode or decode. */
+  EngineFailure = "ENGINE_FAILURE",
+  /** A Hugging Face model folder could not be converted to GGUF. */
+  ConvertFailed = "CONVERT_FAILED",
+  /** An operating-system I/O error outside model loading. */
+  Io = "IO",
+}
+
+/** How a context is built. Every field has a default; most users set only `embeddings: true`. */
+export interface ContextParams {
+  /**
+   * Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's).
+   * @default true
+   */
+  embeddings?: boolean;
+  /**
+   * Most tokens one text may have, special tokens included. 0: the model's training context.
+   * @default 0
+   */
+  nCtx?: U32;
+  /**
+   * Token budget of one micro-batch: texts are packed up to it. 0: 256.
+   * @default 0
+   */
+  nBatch?: U32;
+  /**
+   * CPU threads. 0: all available cores.
+   * @default 0
+   */
+  nThreads?: U32;
+  /**
+   * Worker contexts sharing the model; threads are split between them. 0: one.
+   * @default 0
+   */
+  nWorkers?: U32;
+  /**
+   * Pooling when a call does not say.
+   * @default PoolingStrategy.Mean
+   */
+  pooling?: PoolingStrategy;
+  /**
+   * L2-normalise vectors when a call does not say.
+   * @default false
+   */
+  normalize?: boolean;
+  /**
+   * What to do with texts longer than `nCtx`.
+   * @default OverflowPolicy.Error
+   */
+  overflow?: OverflowPolicy;
+  /**
+   * Flash attention with f16 K/V (faster). false computes attention in f32 (exact, slower).
+   * @default true
+   */
+  flashAttention?: boolean;
+}
+
+/** Per-call options; an absent field falls back to the context's parameters. */
+export interface EmbedOptions {
+  pooling?: PoolingStrategy;
+  normalize?: boolean;
+}
+
+/** One text's vector and what happened on the way. */
+export interface Embedding {
+  /** The vector. */
+  data: Vector;
+  /** Its length: the model's embedding dimension. */
+  dimension: Usize;
+  /** Tokens the text had, special tokens included. */
+  inputTokens: Usize;
+  /** Tokens that went into the vector (fewer than `inputTokens` when truncated). */
+  tokens: Usize;
+  /** Whether the overflow policy cut the text. */
+  truncated: boolean;
+}
+
+/** Facts about a loaded model. */
+export interface ModelInfo {
+  /** The file it was loaded from. */
+  path: string;
+  /** `general.architecture`, e.g. "bert", "nomic-bert", "llama". */
+  architecture: string;
+  /** `general.name`, when the file has one. */
+  name?: string;
+  /** Length of every embedding vector. */
+  dimension: Usize;
+  /** The context the model was trained with, in tokens. */
+  contextLength: Usize;
+  /** The model's own pooling, absent for plain decoders. */
+  nativePooling?: PoolingStrategy;
+  /** True for bidirectional encoders (BERT), false for causal decoders. */
+  isEncoder: boolean;
+  vocabSize: Usize;
+  /** Bytes of weights. */
+  sizeBytes: U64;
+  parameters: U64;
+}
+
+/** Options of `convertModel`. */
+export interface ConvertOptions {
+  /**
+   * Output type.
+   * @default ConvertType.F16
+   */
+  type?: ConvertType;
+  /** `general.name` written into the file; default: the folder's name. */
+  name?: string;
+}
+
+/** What `convertModel` wrote. */
+export interface ConvertReport {
+  architecture: string;
+  tensors: Usize;
+  parameters: U64;
+  type: ConvertType;
+  bytesWritten: U64;
+  dimension: U32;
+  /** The pooling written into the file, if the folder declares one. */
+  pooling?: PoolingStrategy;
+}
+
+/** A GGUF embedding model loaded in memory, shared by contexts. */
+export declare class Model {
+  /** Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error. */
+  static load(path: string): Promise<Model>;
+  /** Facts about the model. */
+  readonly info: ModelInfo;
+}
+
+/** Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches. */
+export declare class Context {
+  constructor(model: Model, params?: ContextParams);
+  /** Embeds one text. */
+  getEmbedding(text: string, options?: EmbedOptions): Promise<Embedding>;
+  /** Embeds many texts at once; results are in input order. */
+  getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]>;
+  /**
+   * Stops the workers; later calls fail with `CONTEXT_CLOSED`.
+   * @infallible
+   */
+  close(): void;
+}
+
+/** Cosine similarity in [-1, 1]; 0 when a vector is all zeros. */
+export declare function cosineSimilarity(a: Vector, b: Vector): F32;
+
+/** Dot product. */
+export declare function dotProduct(a: Vector, b: Vector): F32;
+
+/**
+ * The vector scaled to unit length; an all-zero vector comes back unchanged.
+ * @infallible
+ */
+export declare function normalize(vector: Vector): Vector;
+
+/** Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. */
+export declare function convertModel(source: string, destination: string, options?: ConvertOptions): Promise<ConvertReport>;

@@ -1,0 +1,58 @@
+//! The core's implementation of the traits generated from the IDL (`crate::api`). Each method is
+//! a one-line call into the engine: if the IDL gains a method, this file stops compiling until
+//! the core implements it.
+
+use crate::api::{ContextApi, ContextParams, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
+use crate::error::Result;
+use crate::{convert, similarity, Context, Model};
+use std::path::Path;
+use std::sync::Arc;
+
+impl ModelApi for Model {
+    fn info(&self) -> ModelInfo {
+        Model::info(self).clone()
+    }
+
+    fn load(path: &str) -> Result<Self> {
+        Model::load(path)
+    }
+}
+
+impl ContextApi for Context {
+    fn new(model: Arc<Model>, params: ContextParams) -> Result<Self> {
+        Context::new(model, params)
+    }
+
+    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
+        Ok(self.embed(&[text], options)?.remove(0))
+    }
+
+    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
+        self.embed(texts, options)
+    }
+
+    fn close(&self) {
+        Context::close(self)
+    }
+}
+
+/// The IDL's free functions.
+pub struct Api;
+
+impl FunctionsApi for Api {
+    fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32> {
+        similarity::try_cosine_similarity(a, b)
+    }
+
+    fn dot_product(a: &[f32], b: &[f32]) -> Result<f32> {
+        similarity::try_dot_product(a, b)
+    }
+
+    fn normalize(vector: &[f32]) -> Vec<f32> {
+        similarity::normalize(vector)
+    }
+
+    fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport> {
+        convert::convert_hf_to_gguf(Path::new(source), Path::new(destination), &options)
+    }
+}
