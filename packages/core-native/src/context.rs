@@ -61,6 +61,9 @@ pub struct Context {
     settings: Settings,
     queue: Arc<Queue>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// The process that started the workers. After `fork()` the child has the queue but not the
+    /// threads, so a call there would wait forever: it fails with `CONTEXT_CLOSED` instead.
+    pid: u32,
 }
 
 impl Context {
@@ -81,7 +84,7 @@ impl Context {
                 .map_err(|e| Error::new(ErrorCode::EngineFailure, format!("cannot start a worker thread: {e}")))?;
             workers.push(handle);
         }
-        Ok(Context { model, settings, queue, workers: Mutex::new(workers) })
+        Ok(Context { model, settings, queue, workers: Mutex::new(workers), pid: std::process::id() })
     }
 
     pub fn model(&self) -> &Arc<Model> {
@@ -131,6 +134,9 @@ impl Context {
         if self.queue.is_closed() {
             return err(ErrorCode::ContextClosed, "the context is closed");
         }
+        if std::process::id() != self.pid {
+            return err(ErrorCode::ContextClosed, "this context was created in another process (before a fork); create a new Context in this process");
+        }
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -154,6 +160,9 @@ impl Context {
     /// Stops the workers. Calls in flight finish; later calls fail with `CONTEXT_CLOSED`.
     pub fn close(&self) {
         self.queue.close();
+        if std::process::id() != self.pid {
+            return; // a forked child has no worker threads to join
+        }
         let handles: Vec<_> = self.workers.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
         for h in handles {
             let _ = h.join();
