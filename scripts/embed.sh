@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh 2>/dev/null >/dev/null || bash scripts/setup.sh
-exec target/release/examples/embed "${1:-all-minilm}" "${2:-Hello, world!}"
+exec target/x86_64-unknown-linux-gnu/release/examples/embed "${1:-all-minilm}" "${2:-Hello, world!}"

