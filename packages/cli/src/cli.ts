@@ -1,0 +1,88 @@
+/** The `mullama` command. */
+import { CliError, formatError, usage } from './errors.js';
+import { embedCommand, EMBED_HELP } from './embed.js';
+import { serveCommand, SERVE_HELP } from './serve.js';
+import { convertCommand, listCommand, rmCommand, showCommand } from './storecmds.js';
+import { importCommand, pullCommand, PULL_HELP } from './pull.js';
+import { modelsDir } from './store.js';
+
+const VERSION = '0.1.0';
+
+const HELP = `mullama ${VERSION}: text embeddings with GGUF models on llama.cpp
+
+Usage: mullama COMMAND [args]
+
+Commands:
+  embed MODEL TEXT...        print embedding vectors (see 'mullama embed --help')
+  serve                      HTTP server: OpenAI /v1/embeddings and Ollama /api/embed
+  list                       models in the store
+  show NAME                  facts about a model (dimension, architecture, sha256, ...)
+  rm NAME                    delete a model from the store
+  convert HF_DIR             convert a Hugging Face BERT folder (safetensors) into the store
+  pull NAME                  download a model into the store
+  import --from-ollama [DIR] link models from an Ollama store
+
+MODEL is a .gguf path or a store name; the store is ${modelsDir()}
+(set MULLAMA_HOME to move it: \$MULLAMA_HOME/models).
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  switch (cmd) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    case '--version':
+    case '-V':
+    case 'version':
+      process.stdout.write(`mullama ${VERSION}\n`);
+      return;
+    case 'embed':
+      return embedCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'list':
+    case 'ls':
+      return listCommand(rest);
+    case 'rm':
+      return rmCommand(rest);
+    case 'show':
+      return showCommand(rest);
+    case 'convert':
+      if (wantsHelp) return void process.stdout.write('Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n');
+      return convertCommand(rest);
+    case 'pull':
+      if (wantsHelp) return void process.stdout.write(PULL_HELP);
+      return pullCommand(rest);
+    case 'import':
+      return importCommand(rest);
+    default:
+      throw usage(`unknown command '${cmd}'; run 'mullama --help'`);
+  }
+}
+
+void EMBED_HELP;
+void SERVE_HELP;
+
+process.on('unhandledRejection', (e) => {
+  const { line, exitCode } = formatError(e);
+  process.stderr.write(line + '\n');
+  process.exit(exitCode);
+});
+
+main(process.argv.slice(2)).then(
+  () => {
+    // Native worker threads must not keep the process alive after the command is done.
+    if (process.argv[2] !== 'serve') process.exitCode = 0;
+  },
+  (e: unknown) => {
+    const { line, exitCode } = formatError(e);
+    process.stderr.write(line + '\n');
+    if (process.env.MULLAMA_DEBUG && e instanceof Error && !(e instanceof CliError)) process.stderr.write(`${e.stack}\n`);
+    process.exit(exitCode);
+  },
+);

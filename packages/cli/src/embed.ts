@@ -1,0 +1,245 @@
+/** `mullama embed MODEL TEXT...`: vectors for texts given as arguments, in a file or on stdin. */
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { Context as ContextT, Embedding, PoolingStrategy, OverflowPolicy, EmbedOptions } from 'mullama';
+import { CliError, errorCode, usage } from './errors.js';
+import { out, vectorJson, f32 } from './output.js';
+import { Progress } from './progress.js';
+import { requireModel } from './store.js';
+import { loadMullama } from './lib.js';
+
+export const EMBED_HELP = `Usage: mullama embed MODEL [TEXT...] [options]
+
+Embeds texts with MODEL (a GGUF file path or a store name such as all-minilm or llama3.2:1b).
+
+Options:
+  --pooling mean|last|first|max|native   how token vectors become one vector (default: mean)
+  --normalize                            L2-normalise the vectors
+  --compare                              with two texts: print their cosine similarity
+  --format text|json|ndjson              output (default text: dimension + vector)
+  --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
+  --overflow error|truncate_end|truncate_start   texts longer than the context (default error)
+  --n-ctx N                              most tokens per text (default: the model's context)
+  --threads N                            CPU threads (default: all cores)
+  --batch N                              texts per call for bulk input (default 64)
+`;
+
+const POOLINGS = ['mean', 'last', 'first', 'max', 'native'];
+const OVERFLOWS = ['error', 'truncate_end', 'truncate_start'];
+const FORMATS = ['text', 'json', 'ndjson'];
+
+export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw usage(`--${name} takes an integer >= ${min}, got '${v}'`);
+  return Number(v);
+}
+
+export function choice(name: string, v: string | undefined, allowed: string[]): string | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v)) throw usage(`--${name} must be one of ${allowed.join('|')}, got '${v}'`);
+  return v;
+}
+
+interface Item {
+  index: number;
+  text: string;
+  where: string;
+  id?: unknown;
+}
+
+/** Records from a file or stdin: plain lines, or JSONL when the first non-blank line starts with '{'. */
+async function* readItems(source: string, onBytes: (n: number) => void): AsyncGenerator<Item> {
+  const stream = source === '-' ? process.stdin : createReadStream(source);
+  stream.on('data', (chunk: Buffer | string) => onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length));
+  const errored = new Promise<never>((_, rej) => stream.on('error', rej));
+  errored.catch(() => {});
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let jsonl: boolean | undefined;
+  let lineNo = 0;
+  let index = 0;
+  try {
+    for await (const line of rl) {
+      lineNo++;
+      if (!line.trim()) continue;
+      if (jsonl === undefined) jsonl = line.trimStart().startsWith('{');
+      const where = `line ${lineNo}`;
+      if (!jsonl) {
+        yield { index: index++, text: line, where };
+        continue;
+      }
+      let rec: unknown;
+      try {
+        rec = JSON.parse(line);
+      } catch (e) {
+        throw new CliError('INVALID_ARGUMENT', `${where}: not valid JSON (${(e as Error).message})`);
+      }
+      const text = (rec as { text?: unknown } | null)?.text;
+      if (typeof text !== 'string') throw new CliError('INVALID_ARGUMENT', `${where}: a JSONL record needs a string "text" field`);
+      yield { index: index++, text, where, id: (rec as { id?: unknown }).id };
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new CliError('IO', `cannot read ${source}: no such file`);
+    if (err.code && err.code.startsWith('E') && !(e instanceof CliError)) throw new CliError('IO', `cannot read ${source}: ${err.message}`);
+    throw e;
+  }
+}
+
+async function* arrayItems(texts: string[]): AsyncGenerator<Item> {
+  for (let i = 0; i < texts.length; i++) yield { index: i, text: texts[i], where: `text ${i + 1}` };
+}
+
+/** Embeds a batch; on failure finds the first failing text to name it in the message. */
+async function embedBatch(ctx: ContextT, items: Item[], opts: EmbedOptions): Promise<Embedding[]> {
+  try {
+    return await ctx.getEmbeddingBatch(items.map((i) => i.text), opts);
+  } catch (e) {
+    if (items.length > 1) {
+      for (const it of items) {
+        try {
+          await ctx.getEmbedding(it.text, opts);
+        } catch (e2) {
+          throw new CliError(errorCode(e2) ?? 'ERROR', `${it.where}: ${(e2 as Error).message}`);
+        }
+      }
+    }
+    throw new CliError(errorCode(e) ?? 'ERROR', items.length === 1 ? `${items[0].where}: ${(e as Error).message}` : (e as Error).message);
+  }
+}
+
+function record(model: string, it: Item, e: Embedding, withText: boolean): string {
+  let s = `{"index":${it.index}`;
+  if (it.id !== undefined) s += `,"id":${JSON.stringify(it.id)}`;
+  if (withText) s += `,"text":${JSON.stringify(it.text)}`;
+  s += `,"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated},"embedding":${vectorJson(e.data)}}`;
+  return s;
+}
+
+export async function embedCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      pooling: { type: 'string' },
+      normalize: { type: 'boolean' },
+      compare: { type: 'boolean' },
+      format: { type: 'string' },
+      input: { type: 'string', short: 'i' },
+      overflow: { type: 'string' },
+      'n-ctx': { type: 'string' },
+      threads: { type: 'string' },
+      batch: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    await out(EMBED_HELP);
+    return;
+  }
+  const pooling = choice('pooling', values.pooling, POOLINGS) as PoolingStrategy | undefined;
+  const overflow = choice('overflow', values.overflow, OVERFLOWS) as OverflowPolicy | undefined;
+  const format = choice('format', values.format, FORMATS) ?? 'text';
+  const nCtx = intOption('n-ctx', values['n-ctx']);
+  const nThreads = intOption('threads', values.threads);
+  const batch = intOption('batch', values.batch, 1) ?? 64;
+  const [modelArg, ...rest] = positionals;
+  if (!modelArg) throw usage(`embed needs a MODEL (a file path or a store name); see 'mullama embed --help'`);
+  let texts = rest;
+  let input = values.input;
+  if (texts.length === 1 && texts[0] === '-' && input === undefined) {
+    input = '-';
+    texts = [];
+  }
+  if (input !== undefined && texts.length) throw usage('give texts as arguments or with --input, not both');
+  if (input === undefined && !texts.length) throw usage(`embed needs at least one TEXT (or --input FILE, or '-' for stdin)`);
+  if (values.compare && (input !== undefined || texts.length !== 2)) throw usage('--compare takes exactly two texts');
+
+  const path = requireModel(modelArg);
+  const { Model, Context, cosineSimilarity } = await loadMullama();
+  const model = await Model.load(path);
+  const ctx = new Context(model, { embeddings: true, nCtx, nThreads, overflow });
+  const opts: EmbedOptions = { pooling, normalize: values.normalize };
+  try {
+    if (values.compare) {
+      const items = [...texts.entries()].map(([i, text]) => ({ index: i, text, where: `text ${i + 1}` }));
+      const [a, b] = await embedBatch(ctx, items, opts);
+      const sim = cosineSimilarity(a.data, b.data);
+      if (format === 'text') await out(`${sim.toFixed(6)}\n`);
+      else await out(`{"model":${JSON.stringify(modelArg)},"similarity":${f32(sim)}}\n`);
+      return;
+    }
+    await stream(ctx, opts, modelArg, input, texts, format, batch);
+  } finally {
+    ctx.close();
+  }
+}
+
+async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: string | undefined, texts: string[], format: string, batch: number): Promise<void> {
+  let bytes = 0;
+  let size: number | undefined;
+  if (input !== undefined && input !== '-') {
+    try {
+      size = statSync(input).size;
+    } catch {
+      throw new CliError('IO', `cannot read ${input}: no such file`);
+    }
+  }
+  const progress = new Progress('embedding', input === undefined ? texts.length : undefined);
+  const items = input === undefined ? arrayItems(texts) : readItems(input, (n) => (bytes += n));
+  const single = input === undefined && texts.length === 1;
+  const bulk = input !== undefined;
+  // Up to `inflight` batches run at once (the core packs them into shared decodes); results are
+  // written in input order as soon as the oldest batch is done.
+  const inflight = 4;
+  const queue: { items: Item[]; result: Promise<Embedding[]> }[] = [];
+  let done = 0;
+  let jsonOpen = false;
+
+  const write = async (its: Item[], embs: Embedding[]) => {
+    for (let k = 0; k < its.length; k++) {
+      const it = its[k];
+      const e = embs[k];
+      if (format === 'ndjson') await out(record(model, it, e, false) + '\n');
+      else if (format === 'json') {
+        if (single) await out(`{"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated},"embedding":${vectorJson(e.data)}}\n`);
+        else {
+          await out((jsonOpen ? ',\n' : `{"model":${JSON.stringify(model)},"data":[\n`) + record(model, it, e, false));
+          jsonOpen = true;
+        }
+      } else {
+        await out(`Dimension: ${e.dimension}\n${vectorJson(e.data).replaceAll(',', ', ')}\n`);
+      }
+    }
+    done += its.length;
+    if (size) {
+      progress.setTotal(size);
+      progress.update(bytes);
+    } else progress.update(done);
+  };
+  const drainOne = async () => {
+    const head = queue.shift()!;
+    await write(head.items, await head.result);
+  };
+
+  let pending: Item[] = [];
+  const dispatch = () => {
+    const its = pending;
+    pending = [];
+    const result = embedBatch(ctx, its, opts);
+    result.catch(() => {}); // awaited in order by drainOne
+    queue.push({ items: its, result });
+  };
+  for await (const it of items) {
+    pending.push(it);
+    if (pending.length >= (bulk ? batch : Infinity)) {
+      dispatch();
+      while (queue.length >= inflight) await drainOne();
+    }
+  }
+  if (pending.length) dispatch();
+  while (queue.length) await drainOne();
+  if (format === 'json' && !single) await out(jsonOpen ? '\n]}\n' : `{"model":${JSON.stringify(model)},"data":[]}\n`);
+  if (size) progress.done(bytes);
+  else progress.done(done);
+}

@@ -1,0 +1,396 @@
+/** `mullama serve`: OpenAI- and Ollama-compatible embedding endpoints over node:http. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Context as ContextT, Embedding, Model as ModelT, OverflowPolicy } from 'mullama';
+import { CliError, errorCode, usage } from './errors.js';
+import { loadMullama } from './lib.js';
+import { f32, vectorJson } from './output.js';
+import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, resolveModel } from './store.js';
+import { existsSync } from 'node:fs';
+import { intOption } from './embed.js';
+
+export const SERVE_HELP = `Usage: mullama serve [options]
+
+Serves embeddings over HTTP:
+  POST /v1/embeddings   OpenAI   {model, input, encoding_format?, dimensions?}
+  POST /api/embed       Ollama   {model, input, truncate?}
+  POST /api/embeddings  Ollama   {model, prompt}
+  GET  /v1/models, GET /api/tags, GET /health
+
+Options:
+  --host HOST           address to listen on (default 127.0.0.1)
+  --port PORT           port (default 8080; 0 picks a free one)
+  --model NAME          serve only these models (repeatable; a store name or a .gguf path);
+                        default: any model in the store, loaded on first use
+  --threads N           CPU threads per model (default: all cores)
+  --n-ctx N             most tokens per input (default: the model's context)
+  --max-body BYTES      largest request body (default 16777216)
+  --max-inputs N        most inputs per request (default 2048)
+  --max-tokens N        most tokens per request (default 1048576)
+`;
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly type = 'invalid_request_error') {
+    super(message);
+  }
+}
+
+interface Loaded {
+  model: ModelT;
+  contexts: Map<string, ContextT>;
+}
+
+interface Options {
+  nThreads?: number;
+  nCtx?: number;
+  maxBody: number;
+  maxInputs: number;
+  maxTokens: number;
+}
+
+class Models {
+  private readonly loaded = new Map<string, Promise<Loaded>>();
+  /** name -> path, when the server was started with --model. */
+  private readonly fixed?: Map<string, string>;
+
+  constructor(list: string[], private readonly opts: Options) {
+    if (list.length) {
+      this.fixed = new Map();
+      for (const m of list.flatMap((x) => x.split(',')).filter(Boolean)) {
+        const path = requireModel(m);
+        const name = looksLikePath(m) && !isValidName(m) ? basename(m).replace(/\.gguf$/, '') : m;
+        this.fixed.set(name, path);
+      }
+    }
+  }
+
+  defaultName(): string {
+    return this.fixed ? [...this.fixed.keys()][0] : DEFAULT_MODEL;
+  }
+
+  available(): string[] {
+    if (this.fixed) return [...this.fixed.keys()];
+    return listStore().map((e) => e.name);
+  }
+
+  private pathOf(name: string): string | undefined {
+    if (this.fixed) return this.fixed.get(name) ?? this.fixed.get(name.replace(/:latest$/, ''));
+    if (!isValidName(name)) return undefined;
+    for (const n of [name, name.replace(/:latest$/, '')]) {
+      const p = resolveModel(n);
+      if (existsSync(p)) return p;
+    }
+    return undefined;
+  }
+
+  async get(name: string): Promise<Loaded> {
+    const path = this.pathOf(name);
+    if (!path) {
+      const avail = this.available();
+      throw new HttpError(404, 'MODEL_NOT_FOUND', `model '${name}' not found; available models: ${avail.length ? avail.join(', ') : '(none)'}`);
+    }
+    let p = this.loaded.get(path);
+    if (!p) {
+      p = loadMullama().then(async ({ Model }) => ({ model: await Model.load(path), contexts: new Map() }));
+      this.loaded.set(path, p);
+      p.catch(() => this.loaded.delete(path));
+    }
+    return p;
+  }
+
+  async context(name: string, overflow: OverflowPolicy): Promise<{ ctx: ContextT; model: ModelT }> {
+    const l = await this.get(name);
+    let ctx = l.contexts.get(overflow);
+    if (!ctx) {
+      const { Context } = await loadMullama();
+      ctx = new Context(l.model, { embeddings: true, nThreads: this.opts.nThreads, nCtx: this.opts.nCtx, overflow });
+      l.contexts.set(overflow, ctx);
+    }
+    return { ctx, model: l.model };
+  }
+
+  async closeAll(): Promise<void> {
+    for (const p of this.loaded.values()) {
+      try {
+        const l = await p;
+        for (const c of l.contexts.values()) c.close();
+      } catch {
+        // failed loads have nothing to close
+      }
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, e: unknown): void {
+  let status = 500;
+  let code = errorCode(e) ?? 'INTERNAL';
+  let type = 'server_error';
+  let message = e instanceof Error ? e.message : String(e);
+  if (e instanceof HttpError) {
+    [status, code, type] = [e.status, e.code, e.type];
+  } else if (e instanceof CliError && e.code === 'MODEL_NOT_FOUND') {
+    status = 404;
+    type = 'invalid_request_error';
+  } else {
+    switch (code) {
+      case 'EMPTY_INPUT':
+      case 'INVALID_UTF8':
+      case 'INPUT_TOO_LONG':
+      case 'POOLING_UNSUPPORTED':
+      case 'INVALID_ARGUMENT':
+      case 'DIMENSION_MISMATCH':
+        status = 400;
+        type = 'invalid_request_error';
+        break;
+      case 'MODEL_NOT_FOUND':
+        status = 404;
+        type = 'invalid_request_error';
+        break;
+      default:
+        break;
+    }
+  }
+  send(res, status, JSON.stringify({ error: { message: message.split('\n')[0], type, code } }));
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((res, rej) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > max) {
+      rej(new HttpError(413, 'BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${max} bytes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let n = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      n += c.length;
+      if (n > max) {
+        failed = true;
+        chunks.length = 0;
+        rej(new HttpError(413, 'BODY_TOO_LARGE', `request body exceeds the limit of ${max} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => failed || res(Buffer.concat(chunks)));
+    req.on('error', (e) => {
+      failed = true;
+      rej(e);
+    });
+  });
+}
+
+async function readJson(req: IncomingMessage, max: number): Promise<Record<string, unknown>> {
+  const body = await readBody(req, max);
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, 'INVALID_JSON', `request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'INVALID_JSON', 'request body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** `input` as texts: a string or an array of strings; token-id arrays are refused. */
+function textsOf(input: unknown, field: string, maxInputs: number): string[] {
+  if (typeof input === 'string') return [input];
+  if (Array.isArray(input)) {
+    if (!input.length) throw new HttpError(400, 'EMPTY_INPUT', `'${field}' is an empty array`);
+    if (input.length > maxInputs) throw new HttpError(400, 'TOO_MANY_INPUTS', `'${field}' has ${input.length} items; at most ${maxInputs} per request`);
+    if (input.every((x) => typeof x === 'string')) return input as string[];
+    if (input.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((y) => typeof y === 'number'))))
+      throw new HttpError(400, 'UNSUPPORTED_INPUT', `token-id input is not supported by this server; send '${field}' as a string or an array of strings`);
+    throw new HttpError(400, 'INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
+  }
+  if (input === undefined) throw new HttpError(400, 'INVALID_ARGUMENT', `missing '${field}'`);
+  throw new HttpError(400, 'INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
+}
+
+function modelOf(body: Record<string, unknown>, models: Models): string {
+  const m = body.model;
+  if (m === undefined || m === null || m === '') return models.defaultName();
+  if (typeof m !== 'string') throw new HttpError(400, 'INVALID_ARGUMENT', "'model' must be a string");
+  return m;
+}
+
+/** Truncates to `dims` and L2-renormalises (OpenAI's behaviour for `dimensions`). */
+function shorten(v: Float32Array, dims: number): Float32Array {
+  const out = v.slice(0, dims);
+  let s = 0;
+  for (const x of out) s += x * x;
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < out.length; i++) out[i] /= n;
+  return out;
+}
+
+function base64(v: Float32Array): string {
+  const b = Buffer.alloc(v.length * 4);
+  for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i], i * 4);
+  return b.toString('base64');
+}
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      model: { type: 'string', short: 'm', multiple: true },
+      threads: { type: 'string' },
+      'n-ctx': { type: 'string' },
+      'max-body': { type: 'string' },
+      'max-inputs': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return;
+  }
+  // Bare names after the flags (`--model a b`) count as more models.
+  const modelList = [...(values.model ?? []), ...positionals];
+  if (positionals.length && !values.model) throw usage(`serve takes no positional arguments (did you mean --model ${positionals[0]}?)`);
+  const host = values.host ?? '127.0.0.1';
+  const port = intOption('port', values.port) ?? 8080;
+  if (port > 65535) throw usage('--port must be at most 65535');
+  const opts: Options = {
+    nThreads: intOption('threads', values.threads),
+    nCtx: intOption('n-ctx', values['n-ctx']),
+    maxBody: intOption('max-body', values['max-body'], 1) ?? 16 * 1024 * 1024,
+    maxInputs: intOption('max-inputs', values['max-inputs'], 1) ?? 2048,
+    maxTokens: intOption('max-tokens', values['max-tokens'], 1) ?? 1 << 20,
+  };
+  const models = new Models(modelList, opts);
+  // Load the named models now so that a bad file fails at startup, not on the first request.
+  if (modelList.length) for (const n of models.available()) await models.get(n);
+
+  const embed = async (name: string, texts: string[], overflow: OverflowPolicy, normalize: boolean) => {
+    const { ctx, model } = await models.context(name, overflow);
+    for (let i = 0; i < texts.length; i++) if (!texts[i]) throw new HttpError(400, 'EMPTY_INPUT', `input ${i} is an empty string`);
+    let embs: Embedding[];
+    try {
+      embs = await ctx.getEmbeddingBatch(texts, { normalize });
+    } catch (e) {
+      const code = errorCode(e);
+      if (code === 'INPUT_TOO_LONG') throw new HttpError(400, code, (e as Error).message);
+      throw e;
+    }
+    const tokens = embs.reduce((a, e) => a + e.tokens, 0);
+    if (tokens > opts.maxTokens) throw new HttpError(400, 'INPUT_TOO_LONG', `request has ${tokens} tokens; at most ${opts.maxTokens} per request`);
+    return { embs, tokens, model };
+  };
+
+  const routes: Record<string, (body: Record<string, unknown>) => Promise<string>> = {
+    '/v1/embeddings': async (body) => {
+      const name = modelOf(body, models);
+      const texts = textsOf(body.input, 'input', opts.maxInputs);
+      const fmt = body.encoding_format ?? 'float';
+      if (fmt !== 'float' && fmt !== 'base64') throw new HttpError(400, 'INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
+      const dims = body.dimensions;
+      if (dims !== undefined && dims !== null && !(Number.isInteger(dims) && (dims as number) >= 1))
+        throw new HttpError(400, 'INVALID_ARGUMENT', "'dimensions' must be a positive integer");
+      const { model } = await models.context(name, 'error' as OverflowPolicy);
+      const dim = model.info.dimension;
+      if (typeof dims === 'number' && dims > dim) throw new HttpError(400, 'INVALID_ARGUMENT', `'dimensions' is ${dims} but model '${name}' has ${dim}`);
+      const { embs, tokens } = await embed(name, texts, 'error' as OverflowPolicy, true);
+      const data = embs.map((e, index) => {
+        const v = typeof dims === 'number' && dims < dim ? shorten(e.data, dims) : e.data;
+        const emb = fmt === 'base64' ? JSON.stringify(base64(v)) : vectorJson(v);
+        return `{"object":"embedding","index":${index},"embedding":${emb}}`;
+      });
+      return `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(name)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
+    },
+    '/api/embed': async (body) => {
+      const name = modelOf(body, models);
+      const texts = textsOf(body.input, 'input', opts.maxInputs);
+      const overflow = (body.truncate === false ? 'error' : 'truncate_end') as OverflowPolicy;
+      const { embs, tokens } = await embed(name, texts, overflow, true);
+      return `{"model":${JSON.stringify(name)},"embeddings":[${embs.map((e) => vectorJson(e.data)).join(',')}],"prompt_eval_count":${tokens}}`;
+    },
+    '/api/embeddings': async (body) => {
+      const name = modelOf(body, models);
+      if (typeof body.prompt !== 'string') throw new HttpError(400, 'INVALID_ARGUMENT', "'prompt' must be a string");
+      const { embs } = await embed(name, [body.prompt], 'truncate_end' as OverflowPolicy, false);
+      return `{"embedding":${vectorJson(embs[0].data)}}`;
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') return send(res, 200, '{"status":"ok"}');
+    if (req.method === 'GET' && path === '/v1/models') {
+      const data = models.available().map((id) => ({ id, object: 'model', created: 0, owned_by: 'mullama' }));
+      return send(res, 200, JSON.stringify({ object: 'list', data }));
+    }
+    if (req.method === 'GET' && path === '/api/tags') {
+      return send(res, 200, JSON.stringify({ models: models.available().map((name) => ({ name, model: name })) }));
+    }
+    const route = routes[path];
+    if (!route) {
+      req.resume();
+      if (path === '/health' || path === '/v1/models' || path === '/api/tags') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
+      throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} takes POST`);
+    }
+    const body = await readJson(req, opts.maxBody);
+    send(res, 200, await route(body));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      try {
+        sendError(res, e);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((res, rej) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      rej(new CliError('IO', e.code === 'EADDRINUSE' ? `${host}:${port} is already in use` : `cannot listen on ${host}:${port}: ${e.message}`)),
+    );
+    server.listen(port, host, () => res());
+  });
+  const addr = server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  process.stdout.write(`mullama: listening on http://${shownHost}:${actualPort}\n`);
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`mullama: ${sig}, shutting down\n`);
+      server.close(() => resolveStop());
+      server.closeIdleConnections();
+      // Requests in flight get a moment to finish; then every socket goes.
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await models.closeAll();
+}

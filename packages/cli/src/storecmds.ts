@@ -1,0 +1,129 @@
+/** `mullama list`, `rm`, `show`, `convert`. */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError, usage } from './errors.js';
+import { loadMullama } from './lib.js';
+import { out } from './output.js';
+import { choice } from './embed.js';
+import { formatBytes, listStore, modelsDir, requireModel, storePath } from './store.js';
+
+export async function listCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' } } });
+  if (positionals.length) throw usage('list takes no arguments');
+  const format = choice('format', values.format, ['text', 'json']) ?? 'text';
+  const entries = listStore();
+  if (format === 'json') {
+    await out(JSON.stringify({ dir: modelsDir(), models: entries.map((e) => ({ name: e.name, path: e.path, size: e.size, modified: e.modified.toISOString() })) }) + '\n');
+    return;
+  }
+  if (!entries.length) {
+    process.stderr.write(`no models in ${modelsDir()}\n`);
+    return;
+  }
+  const w = Math.max(4, ...entries.map((e) => e.name.length));
+  let s = `${'NAME'.padEnd(w)}  ${'SIZE'.padStart(10)}  MODIFIED\n`;
+  for (const e of entries) s += `${e.name.padEnd(w)}  ${formatBytes(e.size).padStart(10)}  ${e.modified.toISOString().slice(0, 19).replace('T', ' ')}\n`;
+  await out(s);
+}
+
+export async function rmCommand(argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (!positionals.length) throw usage('rm needs a model NAME');
+  for (const name of positionals) {
+    const path = storePath(name);
+    let found = false;
+    for (const p of [path, `${path}.partial`]) {
+      try {
+        unlinkSync(p);
+        found = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError('IO', `cannot remove ${p}: ${(e as Error).message}`);
+      }
+    }
+    if (!found) throw new CliError('MODEL_NOT_FOUND', `model '${name}' is not in the store (${path})`);
+    await out(`deleted '${name}'\n`);
+  }
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (c) => h.update(c))
+      .on('error', (e) => rej(new CliError('IO', `cannot read ${path}: ${e.message}`)))
+      .on('end', () => res(h.digest('hex')));
+  });
+}
+
+export async function showCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' } } });
+  if (positionals.length !== 1) throw usage('show needs one model NAME (or a path)');
+  const format = choice('format', values.format, ['text', 'json']) ?? 'text';
+  const path = requireModel(positionals[0]);
+  const { Model } = await loadMullama();
+  const [model, sha256] = await Promise.all([Model.load(path), sha256File(path)]);
+  const info = model.info;
+  const size = statSync(path).size;
+  const facts = {
+    name: positionals[0],
+    path,
+    architecture: info.architecture,
+    general_name: info.name ?? null,
+    dimension: info.dimension,
+    context_length: info.contextLength,
+    pooling: info.nativePooling ?? null,
+    encoder: info.isEncoder,
+    vocab_size: info.vocabSize,
+    parameters: info.parameters,
+    size,
+    sha256,
+  };
+  if (format === 'json') {
+    await out(JSON.stringify(facts) + '\n');
+    return;
+  }
+  await out(
+    [
+      `name            ${facts.name}`,
+      `path            ${path}`,
+      `architecture    ${facts.architecture}`,
+      ...(info.name ? [`general.name    ${info.name}`] : []),
+      `dimension       ${facts.dimension}`,
+      `context length  ${facts.context_length}`,
+      `pooling         ${facts.pooling ?? 'none (decoder; mean by default)'}`,
+      `encoder         ${facts.encoder ? 'yes' : 'no'}`,
+      `vocab size      ${facts.vocab_size}`,
+      `parameters      ${facts.parameters}`,
+      `size            ${formatBytes(size)} (${size} bytes)`,
+      `sha256          ${sha256}`,
+    ].join('\n') + '\n',
+  );
+}
+
+export async function convertCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { type: { type: 'string' }, name: { type: 'string' }, force: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw usage('convert needs one Hugging Face model folder (HF_DIR)');
+  const dir = resolve(positionals[0]);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError('MODEL_NOT_FOUND', `no such folder: ${dir}`);
+  const type = choice('type', values.type, ['f16', 'q8_0', 'f32']) ?? 'f16';
+  const name = values.name ?? basename(dir).toLowerCase();
+  const dest = storePath(name);
+  if (existsSync(dest) && !values.force) throw new CliError('INVALID_ARGUMENT', `model '${name}' already exists (${dest}); pass --force to replace it or --name to choose another name`);
+  mkdirSync(modelsDir(), { recursive: true });
+  const tmp = `${dest}.partial`;
+  const { convertModel, ConvertType } = await loadMullama();
+  try {
+    const report = await convertModel(dir, tmp, { type: type as (typeof ConvertType)[keyof typeof ConvertType], name });
+    renameSync(tmp, dest);
+    await out(`converted ${dir} -> ${dest} (${report.architecture}, ${report.dimension} dims, ${report.tensors} tensors, ${report.type}, ${formatBytes(report.bytesWritten)})\n`);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,174 @@
+// `mullama serve` as a real process on loopback: every endpoint, bad requests, a load test, shutdown.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { defaultModelFile, makeHome, post, startServer, tinyBert, tinyLlama } from './helpers.mjs';
+
+let h;
+let s;
+beforeAll(async () => {
+  h = makeHome({ 'nomic-embed-text.gguf': defaultModelFile(), 'llama3.2-1b.gguf': tinyLlama, 'tiny-bert.gguf': tinyBert });
+  s = await startServer(['--max-body', '65536', '--max-inputs', '64'], h.env);
+});
+afterAll(async () => {
+  if (s) expect((await s.stop('SIGTERM')).code).toBe(0);
+  h.cleanup();
+});
+
+const norm = (v) => Math.hypot(...v);
+
+describe('OpenAI /v1/embeddings', () => {
+  test("the seed's curl body", async () => {
+    const r = await post(`${s.url}/v1/embeddings`, {
+      model: 'nomic-embed-text',
+      input: ['The quick brown fox', 'Machine learning is AI', 'Rust is a language'],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ object: 'list', model: 'nomic-embed-text' });
+    expect(r.body.data.map((d) => [d.object, d.index])).toEqual([['embedding', 0], ['embedding', 1], ['embedding', 2]]);
+    for (const d of r.body.data) expect(norm(d.embedding)).toBeCloseTo(1, 4);
+    expect(r.body.usage.prompt_tokens).toBeGreaterThan(3);
+    expect(r.body.usage.total_tokens).toBe(r.body.usage.prompt_tokens);
+  });
+
+  test('a string input, base64 and dimensions', async () => {
+    const f = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'hello world' });
+    expect(f.status).toBe(200);
+    const full = f.body.data[0].embedding;
+    const b = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'hello world', encoding_format: 'base64' });
+    const buf = Buffer.from(b.body.data[0].embedding, 'base64');
+    const dec = Array.from(new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4));
+    expect(dec).toHaveLength(full.length);
+    dec.forEach((x, i) => expect(x).toBeCloseTo(full[i], 5));
+    const d = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'hello world', dimensions: 8 });
+    const v = d.body.data[0].embedding;
+    expect(v).toHaveLength(8);
+    expect(norm(v)).toBeCloseTo(1, 4);
+    const n = norm(full.slice(0, 8));
+    v.forEach((x, i) => expect(x).toBeCloseTo(full[i] / n, 4));
+    const big = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'x', dimensions: full.length + 1 });
+    expect(big.status).toBe(400);
+    expect(big.body.error.message).toMatch(/dimensions/);
+  });
+
+  test.each([
+    [{ model: 'tiny-bert', input: [[1, 2, 3]] }, 400, 'UNSUPPORTED_INPUT'],
+    [{ model: 'tiny-bert', input: [1, 2, 3] }, 400, 'UNSUPPORTED_INPUT'],
+    [{ model: 'tiny-bert', input: [] }, 400, 'EMPTY_INPUT'],
+    [{ model: 'tiny-bert', input: '' }, 400, 'EMPTY_INPUT'],
+    [{ model: 'tiny-bert', input: ['ok', ''] }, 400, 'EMPTY_INPUT'],
+    [{ model: 'tiny-bert', input: 42 }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert' }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: 'x', encoding_format: 'hex' }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: 'x', dimensions: 0 }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: Array(65).fill('x') }, 400, 'TOO_MANY_INPUTS'],
+    [{ model: 'tiny-bert', input: 'word '.repeat(2000) }, 400, 'INPUT_TOO_LONG'],
+    [{ model: 'no-such-model', input: 'x' }, 404, 'MODEL_NOT_FOUND'],
+    [{ model: '../../etc/passwd', input: 'x' }, 404, 'MODEL_NOT_FOUND'],
+    [{ model: 7, input: 'x' }, 400, 'INVALID_ARGUMENT'],
+  ])('%j -> %i %s', async (body, status, code) => {
+    const r = await post(`${s.url}/v1/embeddings`, body);
+    expect(r.status).toBe(status);
+    expect(r.body.error).toMatchObject({ code, type: expect.any(String), message: expect.any(String) });
+    if (code === 'MODEL_NOT_FOUND') expect(r.body.error.message).toMatch(/available models: .*nomic-embed-text/);
+  });
+
+  test('malformed JSON, oversized body, wrong method, unknown path', async () => {
+    const bad = await post(`${s.url}/v1/embeddings`, '{"model": ', true);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_JSON');
+    const arr = await post(`${s.url}/v1/embeddings`, '[1]', true);
+    expect(arr.status).toBe(400);
+    const huge = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('BODY_TOO_LARGE');
+    const get = await fetch(`${s.url}/v1/embeddings`);
+    expect(get.status).toBe(405);
+    const nf = await fetch(`${s.url}/nope`);
+    expect(nf.status).toBe(404);
+    expect((await nf.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  test('a request cut off mid-body does not hurt the server', async () => {
+    await new Promise((resolve) => {
+      const req = request(`${s.url}/v1/embeddings`, { method: 'POST', headers: { 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"model":"tiny-bert","inp');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
+    });
+    expect((await fetch(`${s.url}/health`)).status).toBe(200);
+  });
+});
+
+describe('Ollama endpoints', () => {
+  test('POST /api/embed', async () => {
+    const r = await post(`${s.url}/api/embed`, { model: 'nomic-embed-text', input: ['why is the sky blue?', 'because'] });
+    expect(r.status).toBe(200);
+    expect(r.body.model).toBe('nomic-embed-text');
+    expect(r.body.embeddings).toHaveLength(2);
+    expect(norm(r.body.embeddings[0])).toBeCloseTo(1, 4);
+    expect(r.body.prompt_eval_count).toBeGreaterThan(2);
+    const one = await post(`${s.url}/api/embed`, { model: 'nomic-embed-text:latest', input: 'hi' });
+    expect(one.body.embeddings).toHaveLength(1);
+    // Ollama truncates by default; truncate:false makes it an error
+    const long = 'word '.repeat(2000);
+    expect((await post(`${s.url}/api/embed`, { model: 'tiny-bert', input: long })).status).toBe(200);
+    const e = await post(`${s.url}/api/embed`, { model: 'tiny-bert', input: long, truncate: false });
+    expect(e.status).toBe(400);
+    expect(e.body.error.code).toBe('INPUT_TOO_LONG');
+  });
+
+  test('POST /api/embeddings', async () => {
+    const r = await post(`${s.url}/api/embeddings`, { model: 'llama3.2:1b', prompt: 'Hello, world!' });
+    expect(r.status).toBe(200);
+    expect(r.body.embedding).toHaveLength(64);
+    const bad = await post(`${s.url}/api/embeddings`, { model: 'llama3.2:1b' });
+    expect(bad.status).toBe(400);
+  });
+});
+
+test('GET /v1/models and /health', async () => {
+  const m = await (await fetch(`${s.url}/v1/models`)).json();
+  expect(m.object).toBe('list');
+  expect(m.data.map((d) => d.id).sort()).toEqual(['llama3.2-1b', 'nomic-embed-text', 'tiny-bert']);
+  expect(await (await fetch(`${s.url}/health`)).json()).toEqual({ status: 'ok' });
+});
+
+test('load: 16 concurrent clients x 20 requests, no failures', async () => {
+  const t0 = Date.now();
+  let ok = 0;
+  const client = async (c) => {
+    for (let i = 0; i < 20; i++) {
+      const n = 1 + ((c + i) % 4);
+      const input = Array.from({ length: n }, (_, k) => `client ${c} request ${i} text ${k}`);
+      const r = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input });
+      expect(r.status).toBe(200);
+      expect(r.body.data).toHaveLength(n);
+      ok++;
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, (_, c) => client(c)));
+  expect(ok).toBe(320);
+  expect(Date.now() - t0).toBeLessThan(90_000);
+});
+
+test('--model limits the served models; SIGINT exits 0', async () => {
+  const s2 = await startServer(['--model', 'tiny-bert'], h.env);
+  const m = await (await fetch(`${s2.url}/v1/models`)).json();
+  expect(m.data.map((d) => d.id)).toEqual(['tiny-bert']);
+  const miss = await post(`${s2.url}/v1/embeddings`, { model: 'nomic-embed-text', input: 'x' });
+  expect(miss.status).toBe(404);
+  expect(miss.body.error.message).toMatch(/available models: tiny-bert$/);
+  // no model field: the first --model
+  const def = await post(`${s2.url}/v1/embeddings`, { input: 'x' });
+  expect(def.status).toBe(200);
+  expect(def.body.model).toBe('tiny-bert');
+  const { code } = await s2.stop('SIGINT');
+  expect(code).toBe(0);
+});
+
+test('a missing --model fails at startup', async () => {
+  await expect(startServer(['--model', 'nope'], h.env)).rejects.toThrow(/MODEL_NOT_FOUND/);
+});
