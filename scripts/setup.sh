@@ -29,10 +29,11 @@ if [ ! -x .venv/bin/python ]; then
   step "python venv"
   python3 -m venv .venv
 fi
-if ! cmp -s tools/models/requirements.txt .venv/.requirements.stamp 2>/dev/null; then
-  step "pip install -r tools/models/requirements.txt"
-  .venv/bin/pip install -q --disable-pip-version-check -r tools/models/requirements.txt
-  cp tools/models/requirements.txt .venv/.requirements.stamp
+reqs=(tools/models/requirements.txt packages/python-gen/requirements-dev.txt)
+if ! cat "${reqs[@]}" | cmp -s - .venv/.requirements.stamp; then
+  step "pip install -r ${reqs[*]}"
+  .venv/bin/pip install -q --disable-pip-version-check "${reqs[@]/#/-r}"
+  cat "${reqs[@]}" > .venv/.requirements.stamp
 fi
 
 # 4. Rust: one workspace, one target dir; llama.cpp compiles once for the CPU it runs on.
