@@ -96,11 +96,11 @@ function emitClass(c: ClassDef, records: Map<string, RecordDef>): string {
   return `@final\nclass ${c.name}:\n    """${oneLine(c.doc.text)}"""\n\n${items.join("\n")}\n`;
 }
 
-export function emitPyi(s: Schema, header: string): string {
-  const records = new Map(s.records.map((r) => [r.name, r]));
-  const { ctorInputs, flattened } = recordRoles(s);
+/** Every public name of the native module, in stub order. */
+function publicNames(s: Schema): string[] {
+  const { flattened } = recordRoles(s);
   const codes = s.enums.find((e) => e.name === "ErrorCode")!.members;
-  const names = [
+  return [
     "__version__",
     "MullamaError",
     ...codes.map((m) => errorClass(m.value)),
@@ -109,6 +109,40 @@ export function emitPyi(s: Schema, header: string): string {
     ...s.classes.map((c) => c.name),
     ...s.functions.flatMap((f) => [python.ident(f.name), ...(f.isAsync ? [`${python.ident(f.name)}_async`] : [])]),
   ];
+}
+
+/** `mullama/__init__.py`: re-exports the native module's public names, listed explicitly so
+ * type checkers and stubtest see them. */
+export function emitInit(s: Schema, header: string): string {
+  const names = publicNames(s);
+  return `${header}
+"""mullama: text embeddings with GGUF models on llama.cpp.
+
+The same API as the Node, Rust and CLI front ends. Everything comes from the native module, which
+is generated from the IDL in packages/api-spec; this file only re-exports it under \`mullama\`.
+
+    from mullama import Model, Context, ContextParams
+
+    model = Model.load("./embedding-model.gguf")
+    context = Context(model, ContextParams(embeddings=True))
+    embedding = context.get_embedding("Hello, world!")   # embedding.data: numpy float32
+"""
+
+from ._native import (
+${names.map((n) => `    ${n},`).join("\n")}
+)
+
+__all__ = [
+${names.map((n) => `    ${JSON.stringify(n)},`).join("\n")}
+]
+`;
+}
+
+export function emitPyi(s: Schema, header: string): string {
+  const records = new Map(s.records.map((r) => [r.name, r]));
+  const { ctorInputs, flattened } = recordRoles(s);
+  const codes = s.enums.find((e) => e.name === "ErrorCode")!.members;
+  const names = publicNames(s);
   return `${header}
 """Type stubs of \`mullama._native\`, the pyo3 glue generated from the IDL."""
 
