@@ -239,3 +239,15 @@ export declare function normalize(vector: Vector): Vector;
 
 /** Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. */
 export declare function convertModel(source: string, destination: string, options?: ConvertOptions): Promise<ConvertReport>;
+
+/**
+ * The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
+ * @infallible
+ */
+export declare function modelsDir(): string;
+
+/**
+ * A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
+ * @infallible
+ */
+export declare function resolveModelPath(nameOrPath: string): string;

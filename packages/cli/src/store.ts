@@ -1,34 +1,32 @@
-/** The local model store: `$MULLAMA_HOME/models/NAME.gguf` (same rules as core-native's store.rs). */
+/** The local model store: `$MULLAMA_HOME/models/NAME.gguf`. Where models live and how a name
+ * becomes a path are the core's rules (`modelsDir`, `resolveModelPath`); this file lists, checks
+ * and reports. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { modelsDir as coreModelsDir, resolveModelPath } from 'mullama';
 import { CliError } from './errors.js';
 
 export const DEFAULT_MODEL = 'all-minilm';
 
 /** The folder that holds named models. */
 export function modelsDir(): string {
-  const home = process.env.MULLAMA_HOME;
-  if (home) return join(home, 'models');
-  const xdg = process.env.XDG_CACHE_HOME;
-  const base = xdg ? xdg : process.env.HOME ? join(process.env.HOME, '.cache') : homedir() ? join(homedir(), '.cache') : '.cache';
-  return join(base, 'mullama', 'models');
+  return coreModelsDir();
 }
 
-/** `llama3.2:1b` -> `llama3.2-1b` (the file stem a name is stored under). */
+/** `llama3.2:1b` -> `llama3.2-1b`: the file stem a new store entry is written under (the stem the
+ * core's `resolveModelPath` reads it back from; a store test checks they agree). */
 export function storeStem(name: string): string {
   return name.replaceAll(':', '-');
 }
 
-/** True when the argument is to be read as a path, not a store name (store.rs's rule). */
+/** True when the core reads the argument as a path, not a store name. */
 export function looksLikePath(nameOrPath: string): boolean {
-  return existsSync(nameOrPath) || nameOrPath.endsWith('.gguf') || nameOrPath.includes('/');
+  return resolveModelPath(nameOrPath) === nameOrPath;
 }
 
-/** A path to a GGUF file: the argument itself when it is (or looks like) a path, else the store's NAME.gguf. */
+/** An absolute path to a GGUF file for a model name or path. */
 export function resolveModel(nameOrPath: string): string {
-  if (looksLikePath(nameOrPath)) return resolve(nameOrPath);
-  return join(modelsDir(), `${storeStem(nameOrPath)}.gguf`);
+  return resolve(resolveModelPath(nameOrPath));
 }
 
 /** A store name safe to turn into a file name (no path parts). */

@@ -4,7 +4,7 @@
 
 use crate::api::{ContextApi, ContextParams, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
 use crate::error::Result;
-use crate::{convert, similarity, Context, Model};
+use crate::{convert, similarity, store, Context, Model};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -54,5 +54,13 @@ impl FunctionsApi for Api {
 
     fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport> {
         convert::convert_hf_to_gguf(Path::new(source), Path::new(destination), &options)
+    }
+
+    fn models_dir() -> String {
+        store::models_dir().to_string_lossy().into_owned()
+    }
+
+    fn resolve_model_path(name_or_path: &str) -> String {
+        store::resolve(name_or_path).to_string_lossy().into_owned()
     }
 }

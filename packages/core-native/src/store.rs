@@ -30,3 +30,16 @@ pub fn resolve(name_or_path: &str) -> PathBuf {
     }
     models_dir().join(format!("{}.gguf", name_or_path.replace(':', "-")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_go_to_the_store_and_paths_stay_paths() {
+        assert_eq!(resolve("./models/x.gguf"), PathBuf::from("./models/x.gguf"));
+        assert_eq!(resolve("some/dir/model"), PathBuf::from("some/dir/model"));
+        assert_eq!(resolve("llama3.2:1b"), models_dir().join("llama3.2-1b.gguf"));
+        assert_eq!(resolve("all-minilm"), models_dir().join("all-minilm.gguf"));
+    }
+}

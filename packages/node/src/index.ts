@@ -132,3 +132,13 @@ export function normalize(vector: VectorLike): Float32Array {
 export function convertModel(source: string, destination: string, options?: ConvertOptions): Promise<ConvertReport> {
   return callAsync(() => binding.convertModel(source, destination, options));
 }
+
+/** The folder that holds named models (`$MULLAMA_HOME/models`, else the user cache folder). */
+export function modelsDir(): string {
+  return call(() => binding.modelsDir());
+}
+
+/** A GGUF path for a model name (`llama3.2:1b`) or path, by the store's rules. */
+export function resolveModelPath(nameOrPath: string): string {
+  return call(() => binding.resolveModelPath(nameOrPath));
+}

@@ -377,4 +377,8 @@ pub trait FunctionsApi {
     fn normalize(vector: &[f32]) -> Vec<f32>;
     /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
     fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport>;
+    /// The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
+    fn models_dir() -> String;
+    /// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
+    fn resolve_model_path(name_or_path: &str) -> String;
 }

@@ -42,6 +42,8 @@ from ._native import (
     normalize,
     convert_model,
     convert_model_async,
+    models_dir,
+    resolve_model_path,
 )
 
 __all__ = [
@@ -75,4 +77,6 @@ __all__ = [
     "normalize",
     "convert_model",
     "convert_model_async",
+    "models_dir",
+    "resolve_model_path",
 ]

@@ -43,6 +43,8 @@ __all__ = [
     "normalize",
     "convert_model",
     "convert_model_async",
+    "models_dir",
+    "resolve_model_path",
 ]
 
 _Vector: TypeAlias = npt.NDArray[np.float32]
@@ -341,3 +343,9 @@ def convert_model(source: str, destination: str, *, type: ConvertType | str | No
     """Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. `type=None` means `ConvertType.F16`."""
 def convert_model_async(source: str, destination: str, *, type: ConvertType | str | None = None, name: str | None = None) -> asyncio.Future[ConvertReport]:
     """Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. `type=None` means `ConvertType.F16`."""
+
+def models_dir() -> str:
+    """The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`."""
+
+def resolve_model_path(name_or_path: str) -> str:
+    """A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`."""

@@ -594,3 +594,15 @@ impl Task for ConvertModelTask {
         output.map(Into::into).map_err(|e| throw(&env, e))
     }
 }
+
+/// The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
+#[napi]
+pub fn models_dir() -> String {
+    core::Api::models_dir()
+}
+
+/// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
+#[napi]
+pub fn resolve_model_path(name_or_path: String) -> String {
+    core::Api::resolve_model_path(&name_or_path)
+}

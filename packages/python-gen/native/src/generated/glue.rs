@@ -828,6 +828,22 @@ fn convert_model_async<'py>(
     spawn_future(py, move || <core::Api as FunctionsApi>::convert_model(&source, &destination, options), convert_report_ret)
 }
 
+/// The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
+#[pyfunction]
+#[pyo3(signature = ())]
+fn models_dir(py: Python<'_>) -> PyResult<String> {
+    let out = py.detach(move || <core::Api as FunctionsApi>::models_dir());
+    Ok(out)
+}
+
+/// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
+#[pyfunction]
+#[pyo3(signature = (name_or_path))]
+fn resolve_model_path(py: Python<'_>, name_or_path: String) -> PyResult<String> {
+    let out = py.detach(move || <core::Api as FunctionsApi>::resolve_model_path(&name_or_path));
+    Ok(out)
+}
+
 // ---------------------------------------------------------------------------------------------
 // module
 
@@ -848,5 +864,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
     m.add_function(wrap_pyfunction!(convert_model, m)?)?;
     m.add_function(wrap_pyfunction!(convert_model_async, m)?)?;
+    m.add_function(wrap_pyfunction!(models_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_model_path, m)?)?;
     Ok(())
 }
