@@ -184,7 +184,7 @@ function emitCall(c: Callable, target: Target, selfArg: string): string {
   const ind = selfArg ? "    " : "";
   if (c.isAsync) {
     const fields = c.params.map((p) => `    ${napiIdent(p.name).ident}: ${storedType(p)},`);
-    if (target.receiver) fields.unshift("    inner: Arc<core::Context>,".replace("Context", target.receiver));
+    if (target.receiver) fields.unshift(`    inner: Arc<core::${target.receiver}>,`);
     const init = [...(target.receiver ? ["inner: self.inner.clone()"] : []), ...c.params.map((p) => (stored(p) === napiIdent(p.name).ident ? stored(p) : `${napiIdent(p.name).ident}: ${stored(p)}`))];
     const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => coreArg(p, `self.${napiIdent(p.name).ident}`))];
     const tsRet = c.returns.kind === "array" ? `Promise<Array<${jsType(c.returns.of)}>>` : `Promise<${ret}>`;
