@@ -55,9 +55,9 @@ impl Worker {
         }
     }
 
-    /// A context for `mode` with room for `n_tokens`, reusing (or growing) the one we have.
+    /// Makes sure a context for `mode` has room for `n_tokens`, reusing (or growing) the one we have.
     /// Capacity grows in powers of two so a stream of slightly longer texts rebuilds rarely.
-    fn context_for(&mut self, mode: Mode, n_tokens: usize) -> Result<&mut RawContext> {
+    fn ensure_context(&mut self, mode: Mode, n_tokens: usize) -> Result<()> {
         let fits = self.contexts.get(&mode).is_some_and(|c| c.config.n_tokens as usize >= n_tokens);
         if !fits {
             let n = n_tokens.max(self.config.budget).next_power_of_two();
@@ -74,7 +74,7 @@ impl Worker {
             })?;
             self.contexts.insert(mode, ctx);
         }
-        Ok(self.contexts.get_mut(&mode).expect("inserted above"))
+        Ok(())
     }
 
     /// Runs one group as one batch and returns each text's raw (unnormalised) vector.
@@ -92,18 +92,14 @@ impl Worker {
             }
         }
         let n_embd = self.model.info().dimension;
-        // Split borrows: the batch is read while the context is mutated.
-        let batch = std::mem::replace(&mut self.batch, RawBatch::new(0));
-        let result = (|| {
-            let ctx = self.context_for(mode, total)?;
-            let rc = ctx.run(&batch);
-            if rc != 0 {
-                return Err(Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch (code {rc}): {}", crate::ffi::take_last_error())));
-            }
-            read_vectors(ctx, mode, group, n_embd)
-        })();
-        self.batch = batch;
-        result
+        self.ensure_context(mode, total)?;
+        // Disjoint fields: the context is mutated while the batch is read.
+        let ctx = self.contexts.get_mut(&mode).expect("ensured above");
+        let rc = ctx.run(&self.batch);
+        if rc != 0 {
+            return Err(Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch (code {rc}): {}", crate::ffi::take_last_error())));
+        }
+        read_vectors(ctx, mode, group, n_embd)
     }
 }
 
