@@ -26,9 +26,24 @@ MODEL is a .gguf path or a store name; the store is ${modelsDir()}
 (set MULLAMA_HOME to move it: \$MULLAMA_HOME/models).
 `;
 
+/** `--help` of the store commands, whose parsers are small enough not to carry their own. */
+const COMMAND_HELP: Record<string, string> = {
+  list: 'Usage: mullama list [--format text|json]\n\nLists the models in the store: name, size, date modified.\n',
+  show: 'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256.\n',
+  rm: 'Usage: mullama rm NAME...\n\nDeletes models from the store.\n',
+  convert:
+    'Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n\n' +
+    'Converts a Hugging Face BERT-family folder (config.json, tokenizer, safetensors) into the store.\n' +
+    '  --type T     output type (default f16)\n  --name NAME  store name (default: the folder name)\n  --force      replace an existing model\n',
+  import:
+    'Usage: mullama import --from-ollama [DIR] [--copy]\n\n' +
+    'Makes the models of an Ollama store (default ~/.ollama/models) usable by name: symlinks, or copies with --copy.\n',
+};
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  if (wantsHelp && cmd !== undefined && cmd in COMMAND_HELP) return void process.stdout.write(COMMAND_HELP[cmd]);
   switch (cmd) {
     case undefined:
     case 'help':
@@ -53,7 +68,6 @@ async function main(argv: string[]): Promise<void> {
     case 'show':
       return showCommand(rest);
     case 'convert':
-      if (wantsHelp) return void process.stdout.write('Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n');
       return convertCommand(rest);
     case 'pull':
       if (wantsHelp) return void process.stdout.write(PULL_HELP);
