@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { readSchema } from "./read.ts";
 import { emitRust } from "./emit/rust.ts";
 import { emitGlossary } from "./emit/glossary.ts";
+import { emitApiItems } from "./emit/api_items.ts";
 import { emitNapi } from "./emit/napi.ts";
 import { emitPyo3 } from "./emit/pyo3.ts";
 import { emitInit, emitPyi } from "./emit/pyi.ts";
@@ -28,7 +29,8 @@ export function outputs(): { path: string; content: string }[] {
     { path: "packages/python-gen/native/src/generated/glue.rs", content: rustfmt(emitPyo3(schema, `// ${HEADER}`)) },
     { path: "packages/python-gen/python/mullama/_native.pyi", content: emitPyi(schema, `# ${HEADER}`) },
     { path: "packages/python-gen/python/mullama/__init__.py", content: emitInit(schema, `# ${HEADER}`) },
-    { path: "docs/reference/glossary.md", content: emitGlossary(schema, `<!-- ${HEADER} -->`) },
+    { path: "docs/pages/api/glossary.md", content: emitGlossary(schema, `<!-- ${HEADER} -->`) },
+    { path: "docs/api-items.json", content: emitApiItems(schema, HEADER) },
   ];
 }
 

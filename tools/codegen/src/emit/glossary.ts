@@ -1,4 +1,4 @@
-// Schema -> docs/reference/glossary.md: each concept and its spelling in every language.
+// Schema -> docs/pages/api/glossary.md: each concept and its spelling in every language.
 
 import { kebab, node, python, rust } from "../names.ts";
 import type { Schema } from "../schema.ts";
