@@ -155,7 +155,7 @@ impl RawModel {
         }
     }
 
-    /// The special tokens llama.cpp wraps around every text: (prefix, suffix), e.g. [CLS] .. [SEP]
+    /// The special tokens llama.cpp wraps around every text: (prefix, suffix), e.g. `[CLS] .. [SEP]`
     /// for BERT or BOS for llama. Learnt by tokenizing a probe with and without special tokens,
     /// because the add_bos/add_eos/add_sep flags mean different things per tokenizer type.
     pub fn special_tokens(&self) -> (Vec<Token>, Vec<Token>) {

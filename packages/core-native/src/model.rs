@@ -98,7 +98,7 @@ impl Model {
 
     /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
     /// `max_tokens`, a longer text is refused or truncated per `overflow`; truncation cuts
-    /// content tokens only, so [CLS]/[SEP] or BOS stay where the model expects them.
+    /// content tokens only, so \[CLS\]/\[SEP\] or BOS stay where the model expects them.
     pub fn tokenize(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
         if text.is_empty() {
             return err(ErrorCode::EmptyInput, "text is empty");

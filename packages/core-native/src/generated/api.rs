@@ -10,7 +10,7 @@ pub enum PoolingStrategy {
     Mean,
     /// The last token's vector; for decoder-only (autoregressive) models.
     Last,
-    /// The first token's vector ([CLS] for BERT-style models).
+    /// The first token's vector (\[CLS\] for BERT-style models).
     First,
     /// Element-wise maximum over the token vectors.
     Max,
@@ -369,7 +369,7 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
 
 /// The IDL's free functions.
 pub trait FunctionsApi {
-    /// Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
+    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros.
     fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32>;
     /// Dot product.
     fn dot_product(a: &[f32], b: &[f32]) -> Result<f32>;

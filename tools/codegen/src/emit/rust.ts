@@ -4,10 +4,17 @@
 import { rust } from "../names.ts";
 import type { Callable, ClassDef, DefaultValue, Doc, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
 
-export function docLines(doc: Doc, indent = ""): string {
+/** Square brackets outside `code` read as intra-doc links to rustdoc ("[CLS]"): escape them. */
+const rustdocText = (line: string) => line.split(/(`[^`]*`)/).map((part, i) => (i % 2 ? part : part.replace(/([[\]])/g, "\\$1"))).join("");
+
+/** `///` lines as written; the napi and pyo3 glue pass them on to TypeScript and Python docs. */
+export function docLines(doc: Doc, indent = "", line = (l: string) => l): string {
   if (!doc.text) return "";
-  return doc.text.split("\n").map((l) => `${indent}/// ${l}`.trimEnd()).join("\n") + "\n";
+  return doc.text.split("\n").map((l) => `${indent}/// ${line(l)}`.trimEnd()).join("\n") + "\n";
 }
+
+/** `///` lines for the core crate, which rustdoc renders. */
+const rustdocLines = (doc: Doc, indent = "") => docLines(doc, indent, rustdocText);
 
 /** The Rust type of a value that is owned (fields, return values). */
 export function ownedType(t: TypeRef): string {
@@ -50,9 +57,9 @@ function defaultExpr(d: DefaultValue): string {
 function emitEnum(e: EnumDef): string {
   const m = e.members;
   const accepted = m.map((x) => x.value).join(", ");
-  return `${docLines(e.doc)}#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+  return `${rustdocLines(e.doc)}#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ${e.name} {
-${m.map((x) => `${docLines(x.doc, "    ")}    ${x.name},`).join("\n")}
+${m.map((x) => `${rustdocLines(x.doc, "    ")}    ${x.name},`).join("\n")}
 }
 
 impl ${e.name} {
@@ -89,11 +96,11 @@ function isCopy(t: TypeRef): boolean {
 }
 
 function emitRecord(r: RecordDef): string {
-  const fields = r.fields.map((f) => `${docLines(f.doc, "    ")}    pub ${rust.ident(f.name)}: ${fieldType(f)},`).join("\n");
+  const fields = r.fields.map((f) => `${rustdocLines(f.doc, "    ")}    pub ${rust.ident(f.name)}: ${fieldType(f)},`).join("\n");
   const allDefaultable = r.fields.every((f) => f.optional);
   const anyExplicit = r.fields.some((f) => f.default);
   const derives = ["Debug", "Clone", ...(r.fields.every((f) => isCopy(f.type)) ? ["Copy"] : []), "PartialEq", ...(allDefaultable && !anyExplicit ? ["Default"] : [])];
-  let out = `${docLines(r.doc)}#[derive(${derives.join(", ")})]
+  let out = `${rustdocLines(r.doc)}#[derive(${derives.join(", ")})]
 pub struct ${r.name} {
 ${fields}
 }
@@ -118,7 +125,7 @@ function signature(c: Callable, receiver: string | null, selfType?: string): str
   let ret = c.returns.kind === "class" && c.returns.name === selfType ? "Self" : ownedType(c.returns);
   if (c.fallible) ret = `Result<${ret}>`;
   const arrow = ret === "()" ? "" : ` -> ${ret}`;
-  return `${docLines(c.doc, "    ")}    fn ${rust.ident(c.name)}(${params.join(", ")})${arrow};`;
+  return `${rustdocLines(c.doc, "    ")}    fn ${rust.ident(c.name)}(${params.join(", ")})${arrow};`;
 }
 
 function emitClassTrait(c: ClassDef): string {
@@ -126,9 +133,9 @@ function emitClassTrait(c: ClassDef): string {
   if (c.ctor) {
     items.push(signature({ name: "new", doc: c.ctor.doc, params: c.ctor.params, returns: { kind: "class", name: c.name }, isAsync: false, fallible: true }, null, c.name));
   }
-  for (const g of c.getters) items.push(`${docLines(g.doc, "    ")}    fn ${rust.ident(g.name)}(&self) -> ${ownedType(g.type)};`);
+  for (const g of c.getters) items.push(`${rustdocLines(g.doc, "    ")}    fn ${rust.ident(g.name)}(&self) -> ${ownedType(g.type)};`);
   for (const m of c.methods) items.push(signature(m, m.isStatic ? null : "&self", c.name));
-  return `${docLines(c.doc)}pub trait ${c.name}Api: Sized + Send + Sync + 'static {
+  return `${rustdocLines(c.doc)}pub trait ${c.name}Api: Sized + Send + Sync + 'static {
 ${items.join("\n")}
 }
 `;
