@@ -8,9 +8,10 @@ source scripts/env.sh
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
-# 1. System packages: bindgen (llama-cpp-sys-2) needs libclang; cmake builds llama.cpp.
+# 1. System packages: bindgen (llama-cpp-sys-2) needs libclang; cmake builds llama.cpp;
+#    chromium is the headless browser the docs site test drives (puppeteer-core downloads none).
 need_apt=()
-for pkg in libclang-dev cmake; do
+for pkg in libclang-dev cmake chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -29,7 +30,7 @@ if [ ! -x .venv/bin/python ]; then
   step "python venv"
   python3 -m venv .venv
 fi
-reqs=(tools/models/requirements.txt packages/python-gen/requirements-dev.txt)
+reqs=(tools/models/requirements.txt packages/python-gen/requirements-dev.txt docs/requirements.txt)
 if ! cat "${reqs[@]}" | cmp -s - .venv/.requirements.stamp; then
   step "pip install -r ${reqs[*]}"
   .venv/bin/pip install -q --disable-pip-version-check "${reqs[@]/#/-r}"
