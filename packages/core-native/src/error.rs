@@ -34,6 +34,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The result of every fallible mullama call: an [`Error`] carries a stable [`ErrorCode`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Shorthand used across the crate: `err(ErrorCode::EmptyInput, "...")`.

@@ -16,6 +16,8 @@ pub struct Tokenized {
     pub truncated: bool,
 }
 
+/// A GGUF embedding model loaded in memory: its weights, vocabulary and facts ([`ModelInfo`]).
+/// Load it once and share it (`Arc<Model>`) between contexts.
 pub struct Model {
     pub(crate) raw: RawModel,
     info: ModelInfo,
