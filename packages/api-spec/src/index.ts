@@ -213,6 +213,7 @@ export declare class Model {
 
 /** Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches. */
 export declare class Context {
+  /** Creates a context on a model and starts its workers; absent params take their defaults. */
   constructor(model: Model, params?: ContextParams);
   /** Embeds one text. */
   getEmbedding(text: string, options?: EmbedOptions): Promise<Embedding>;

@@ -358,6 +358,7 @@ pub trait ModelApi: Sized + Send + Sync + 'static {
 
 /// Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches.
 pub trait ContextApi: Sized + Send + Sync + 'static {
+    /// Creates a context on a model and starts its workers; absent params take their defaults.
     fn new(model: std::sync::Arc<crate::Model>, params: ContextParams) -> Result<Self>;
     /// Embeds one text.
     fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding>;

@@ -10,7 +10,7 @@ export function emitGlossary(s: Schema, header: string): string {
   const row = (what: string, n: string, py: string, rs: string, cli: string) => rows.push(`| ${what} | \`${n}\` | \`${py}\` | \`${rs}\` | ${cli ? `\`${cli}\`` : ""} |`);
   for (const c of s.classes) {
     row(first(c.doc.text), c.name, c.name, c.name, "");
-    if (c.ctor) row("create", `new ${c.name}(...)`, `${c.name}(...)`, `${c.name}::new(...)`, "");
+    if (c.ctor) row(first(c.ctor.doc.text) || `Creates a ${c.name}.`, `new ${c.name}(...)`, `${c.name}(...)`, `${c.name}::new(...)`, "");
     for (const g of c.getters) row(first(g.doc.text), `${node.ident(c.name.toLowerCase())}.${g.name}`, `${c.name.toLowerCase()}.${python.ident(g.name)}`, `${c.name.toLowerCase()}.${rust.ident(g.name)}()`, "");
     for (const m of c.methods) {
       const recv = m.isStatic ? c.name : c.name.toLowerCase();

@@ -485,6 +485,7 @@ pub struct Context {
 
 #[napi]
 impl Context {
+    /// Creates a context on a model and starts its workers; absent params take their defaults.
     #[napi(constructor)]
     pub fn new(env: Env, model: &Model, params: Option<ContextParams>) -> Result<Self> {
         <core::Context as ContextApi>::new(model.inner.clone(), params.unwrap_or_default().into())

@@ -642,6 +642,7 @@ pub struct Context {
 
 #[pymethods]
 impl Context {
+    /// Creates a context on a model and starts its workers; absent params take their defaults.
     #[new]
     #[pyo3(signature = (model, params = None))]
     fn new(py: Python<'_>, model: PyRef<'_, Model>, params: Option<PyRef<'_, ContextParams>>) -> PyResult<Self> {
