@@ -181,12 +181,12 @@ for (const corpus of a.corpora) {
   console.log(live.map(([, l], i) => `[${i + 1}] ${l}`).join('\n'));
   let head = `${pad('batch', 6)} ${pad('texts', 6)}`;
   for (let i = 0; i < live.length; i++) head += ` | ${pad(`[${i + 1}] texts/s`, 13)} ${pad('tokens/s', 9)} ${pad('RSS MiB', 8)}`;
-  console.log(`${head} | ${pad('docs CPU', 8)}`);
+  console.log(`${head} | ${pad('seed page', 9)}`);
   for (const batch of a.batches) {
     const rows = live.map(([k]) => results[k].rows.find((r) => r.corpus === corpus && r.batch === batch));
     let line = `${pad(batch, 6)} ${pad(rows[0]?.n ?? '', 6)}`;
     for (const r of rows) line += r ? ` | ${pad(r.textsPerS.toFixed(1), 13)} ${pad(r.tokensPerS.toFixed(0), 9)} ${pad(r.rss.toFixed(0), 8)}` : ` | ${pad('-', 13)} ${pad('-', 9)} ${pad('-', 8)}`;
-    console.log(`${line} | ${pad(DOCS_CPU[batch] ?? '', 8)}`);
+    console.log(`${line} | ${pad(DOCS_CPU[batch] ?? '', 9)}`);
   }
 }
 console.log('\nRSS: Node columns are the process peak so far (maxRSS, cannot be reset); Rust resets it per row.');

@@ -181,14 +181,14 @@ def main() -> None:
         head = f"{'batch':>6}"
         for n in names:
             head += f" | {n + ' texts/s':>24} {'tokens/s':>9} {'RSS MiB':>8}"
-        print(head + f" | {'docs CPU':>8}")
+        print(head + f" | {'seed page':>9}")
         for i, batch in enumerate(args.batches):
             line = f"{batch:>6}"
             for n in names:
                 rows = engines[n].get(corpus) or engines[n].get(str(corpus)) or []
                 r = rows[i] if i < len(rows) else None
                 line += f" | {r['texts_s']:>24.1f} {r['tokens_s']:>9.0f} {r['rss']:>8.1f}" if r else f" | {'-':>24} {'-':>9} {'-':>8}"
-            print(line + f" | {DOCS_CPU.get(batch, ''):>8}")
+            print(line + f" | {DOCS_CPU.get(batch, ''):>9}")
 
 
 if __name__ == "__main__":
