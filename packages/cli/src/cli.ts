@@ -2,8 +2,8 @@
 import { CliError, formatError, usage } from './errors.js';
 import { embedCommand, EMBED_HELP } from './embed.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
-import { convertCommand, listCommand, rmCommand, showCommand } from './storecmds.js';
-import { importCommand, pullCommand, PULL_HELP } from './pull.js';
+import { convertCommand, CONVERT_HELP, listCommand, LIST_HELP, rmCommand, RM_HELP, showCommand, SHOW_HELP } from './storecmds.js';
+import { importCommand, IMPORT_HELP, pullCommand, PULL_HELP } from './pull.js';
 import { modelsDir } from './store.js';
 
 const VERSION = '0.1.0';
@@ -26,24 +26,23 @@ MODEL is a .gguf path or a store name; the store is ${modelsDir()}
 (set MULLAMA_HOME to move it: \$MULLAMA_HOME/models).
 `;
 
-/** `--help` of the store commands, whose parsers are small enough not to carry their own. */
+/** Every command's usage, each written beside the command's own parser; `COMMAND --help` prints it. */
 const COMMAND_HELP: Record<string, string> = {
-  list: 'Usage: mullama list [--format text|json]\n\nLists the models in the store: name, size, date modified.\n',
-  show: 'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256.\n',
-  rm: 'Usage: mullama rm NAME...\n\nDeletes models from the store.\n',
-  convert:
-    'Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n\n' +
-    'Converts a Hugging Face BERT-family folder (config.json, tokenizer, safetensors) into the store.\n' +
-    '  --type T     output type (default f16)\n  --name NAME  store name (default: the folder name)\n  --force      replace an existing model\n',
-  import:
-    'Usage: mullama import --from-ollama [DIR] [--copy]\n\n' +
-    'Makes the models of an Ollama store (default ~/.ollama/models) usable by name: symlinks, or copies with --copy.\n',
+  embed: EMBED_HELP,
+  serve: SERVE_HELP,
+  list: LIST_HELP,
+  ls: LIST_HELP,
+  show: SHOW_HELP,
+  rm: RM_HELP,
+  convert: CONVERT_HELP,
+  pull: PULL_HELP,
+  import: IMPORT_HELP,
 };
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
-  if (wantsHelp && cmd !== undefined && cmd in COMMAND_HELP) return void process.stdout.write(COMMAND_HELP[cmd]);
+  if (wantsHelp && cmd !== undefined && Object.hasOwn(COMMAND_HELP, cmd)) return void process.stdout.write(COMMAND_HELP[cmd]);
   switch (cmd) {
     case undefined:
     case 'help':
@@ -70,7 +69,6 @@ async function main(argv: string[]): Promise<void> {
     case 'convert':
       return convertCommand(rest);
     case 'pull':
-      if (wantsHelp) return void process.stdout.write(PULL_HELP);
       return pullCommand(rest);
     case 'import':
       return importCommand(rest);
@@ -79,8 +77,6 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-void EMBED_HELP;
-void SERVE_HELP;
 
 process.on('unhandledRejection', (e) => {
   const { line, exitCode } = formatError(e);

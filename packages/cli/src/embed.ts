@@ -130,13 +130,8 @@ export async function embedCommand(argv: string[]): Promise<void> {
       'n-ctx': { type: 'string' },
       threads: { type: 'string' },
       batch: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    await out(EMBED_HELP);
-    return;
-  }
   const pooling = choice('pooling', values.pooling, POOLINGS) as PoolingStrategy | undefined;
   const overflow = choice('overflow', values.overflow, OVERFLOWS) as OverflowPolicy | undefined;
   const format = choice('format', values.format, FORMATS) ?? 'text';

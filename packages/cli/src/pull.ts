@@ -132,6 +132,10 @@ export async function pullCommand(argv: string[]): Promise<void> {
   await out(`pulled '${name}' -> ${dest} (sha256 ${got})\n`);
 }
 
+export const IMPORT_HELP =
+  'Usage: mullama import --from-ollama [DIR] [--copy]\n\n' +
+  'Makes the models of an Ollama store (default ~/.ollama/models) usable by name: symlinks, or copies with --copy.\n';
+
 export async function importCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'from-ollama': { type: 'boolean' }, copy: { type: 'boolean' } } });
   if (!values['from-ollama']) throw usage('import needs --from-ollama [DIR]');

@@ -253,13 +253,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'max-body': { type: 'string' },
       'max-inputs': { type: 'string' },
       'max-tokens': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    process.stdout.write(SERVE_HELP);
-    return;
-  }
   // Bare names after the flags (`--model a b`) count as more models.
   const modelList = [...(values.model ?? []), ...positionals];
   if (positionals.length && !values.model) throw usage(`serve takes no positional arguments (did you mean --model ${positionals[0]}?)`);

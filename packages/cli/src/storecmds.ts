@@ -9,6 +9,15 @@ import { out } from './output.js';
 import { choice } from './embed.js';
 import { formatBytes, listStore, modelsDir, requireModel, storePath } from './store.js';
 
+export const LIST_HELP = 'Usage: mullama list [--format text|json]\n\nLists the models in the store: name, size, date modified.\n';
+export const SHOW_HELP =
+  'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256.\n';
+export const RM_HELP = 'Usage: mullama rm NAME...\n\nDeletes models from the store.\n';
+export const CONVERT_HELP =
+  'Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n\n' +
+  'Converts a Hugging Face BERT-family folder (config.json, tokenizer, safetensors) into the store.\n' +
+  '  --type T     output type (default f16)\n  --name NAME  store name (default: the folder name)\n  --force      replace an existing model\n';
+
 export async function listCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' } } });
   if (positionals.length) throw usage('list takes no arguments');
