@@ -6,7 +6,6 @@
 //  3. every region of every snippet file is shown on some page (no dead snippets);
 //  4. every public API item (docs/api-items.json, generated from the IDL) is used in a region of
 //     every language, and every CLI command in one CLI region.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,8 +111,11 @@ for (const item of items) {
     if (!item.uses[lang].some((u) => new RegExp(u).test(regionText[lang]))) fail(`API ${item.kind} ${item.id}`, `used in no ${lang} snippet (looked for /${item.uses[lang].join('/ or /')}/)`);
   }
 }
-const help = execFileSync(process.execPath, [join(ROOT, 'packages/cli/dist/cli.mjs'), '--help'], { encoding: 'utf8' });
-const commands = [...help.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+// The commands as the CLI reference lists them (generated from `mullama --help`, and checked
+// current by `reference.mjs --check` before this runs).
+const cliReference = readFileSync(join(PAGES, 'api', 'cli.md'), 'utf8');
+const commands = [...cliReference.matchAll(/^## `mullama ([a-z]+)`$/gm)].map((m) => m[1]);
+if (!commands.length) fail('docs/pages/api/cli.md', 'lists no commands');
 for (const cmd of commands) {
   if (!CLI_NOT_IN_DOCS.has(cmd) && !new RegExp(`\\bmullama ${cmd}\\b`).test(regionText.cli)) fail(`CLI command ${cmd}`, 'used in no CLI snippet');
 }
