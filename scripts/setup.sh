@@ -25,17 +25,8 @@ fi
 step "pnpm install"
 corepack pnpm install --frozen-lockfile --reporter=append-only >/dev/null
 
-# 3. Python: one venv for the model tools and (later) the Python package.
-if [ ! -x .venv/bin/python ]; then
-  step "python venv"
-  python3 -m venv .venv
-fi
-reqs=(tools/models/requirements.txt packages/python-gen/requirements-dev.txt docs/requirements.txt)
-if ! cat "${reqs[@]}" | cmp -s - .venv/.requirements.stamp; then
-  step "pip install -r ${reqs[*]}"
-  .venv/bin/pip install -q --disable-pip-version-check "${reqs[@]/#/-r}"
-  cat "${reqs[@]}" > .venv/.requirements.stamp
-fi
+# 3. Python: one venv for the model tools, the Python package and the docs.
+bash scripts/python-env.sh
 
 # 4. Rust: one workspace, one target dir; llama.cpp compiles once for the CPU it runs on.
 step "cargo build --release"

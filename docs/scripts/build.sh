@@ -6,23 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."   # repo root, wherever we are called 
 source scripts/env.sh
 
 SITE=target/docs-site
-REQ=docs/requirements.txt
 
-# Python tools: install only when a pinned requirement is missing, so the usual run stays offline.
-[ -x .venv/bin/python ] || python3 -m venv .venv
-if ! .venv/bin/python - "$REQ" <<'PY' 2>/dev/null
-import sys, importlib.metadata as md
-for line in open(sys.argv[1]):
-    line = line.split('#')[0].strip()
-    if line:
-        name, version = line.split('==')
-        if md.version(name) != version:
-            sys.exit(1)
-PY
-then
-  echo "docs: installing $REQ into .venv" >&2
-  .venv/bin/pip install -q -r "$REQ"
-fi
+# Python tools (mkdocs and its theme) in the project venv, installed only when missing.
+bash scripts/python-env.sh
 
 # 1. Markdown pages -> HTML. strict: a broken link, nav entry or snippet include fails the build.
 #    Run from docs/: pymdownx.snippets resolves its base_path (snippets, pages) against the cwd.
@@ -32,8 +18,6 @@ export NO_MKDOCS_2_WARNING=1
 (cd docs && ../.venv/bin/mkdocs build --strict -f mkdocs.yml 2>&1) | { grep -v '^INFO ' || true; } >&2
 
 # 2. The Rust API reference (rustdoc). After mkdocs, because mkdocs empties site_dir first.
-if [ -f docs/scripts/rustdoc.sh ]; then
-  bash docs/scripts/rustdoc.sh "$SITE/api/rust"
-fi
+bash docs/scripts/rustdoc.sh "$SITE/api/rust"
 
 echo "docs: site built in $SITE/index.html" >&2
