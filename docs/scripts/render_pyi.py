@@ -205,17 +205,16 @@ def main(pkg):
     out.append("Calls that take a while have an `_async` twin that returns an `asyncio.Future`. "
                "Errors are subclasses of `MullamaError`, one per error code.\n")
 
-    out.append("## Classes\n")
-    for cls in groups["class"]:
-        out.append(f"### `{cls.name}`\n")
-        out.append(doc(cls) + "\n")
-        out.extend(render_members(cls))
-    out.append("## Records\n")
-    out.append("Plain data objects. `ContextParams` is built by you; the others are returned by the API.\n")
-    for cls in groups["record"]:
-        out.append(f"### `{cls.name}`\n")
-        out.append(doc(cls) + "\n")
-        out.extend(render_members(cls))
+    sections = [
+        ("class", "## Classes\n"),
+        ("record", "## Records\n\nPlain data objects. `ContextParams` is built by you; the others are returned by the API.\n"),
+    ]
+    for group, heading in sections:
+        out.append(heading)
+        for cls in groups[group]:
+            out.append(f"### `{cls.name}`\n")
+            out.append(doc(cls) + "\n")
+            out.extend(render_members(cls))
     out.append("## Enums\n")
     out.append("String enums: wherever one is accepted, its string value works too "
                "(`pooling=\"mean\"` is `pooling=PoolingStrategy.Mean`).\n")
