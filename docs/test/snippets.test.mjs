@@ -2,7 +2,8 @@
 // (the Python ones are run by test_snippets.py with pytest). A file passes when it exits 0:
 // the lines after each region assert what the region printed or computed.
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SNIPPETS, makeWorkdir, recordPass } from './workdir.mjs';
@@ -26,9 +27,10 @@ function run(cmd, args, { cwd, env }) {
 
 // The Node Chroma example talks to a Chroma server on localhost:8000, as `chroma run` starts it.
 let chroma;
+let chromaDir;
 beforeAll(async () => {
-  const dir = makeWorkdir().dir;
-  chroma = spawn(join(ROOT, '.venv/bin/chroma'), ['run', '--path', join(dir, 'chroma'), '--host', '127.0.0.1', '--port', '8000'], {
+  chromaDir = mkdtempSync(join(tmpdir(), 'mullama-docs-chroma-'));
+  chroma = spawn(join(ROOT, '.venv/bin/chroma'), ['run', '--path', chromaDir, '--host', '127.0.0.1', '--port', '8000'], {
     env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -41,7 +43,10 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
 }, 60_000);
-afterAll(() => chroma?.kill());
+afterAll(() => {
+  chroma?.kill();
+  rmSync(chromaDir, { recursive: true, force: true });
+});
 
 describe('Node.js snippets', () => {
   it.each(files(join(SNIPPETS, 'node'), '.mjs'))('%s', (file) => {
@@ -69,7 +74,7 @@ describe('Rust snippets (the docs/snippets/rust examples crate)', () => {
  * A CLI snippet is a bash script. Each region's standard output is captured into $OUTPUT for the
  * check lines after it; everything else (set-up before, checks after) runs as written.
  */
-export function cliScript(text) {
+function cliScript(text) {
   return text
     .replace(/^# --8<-- \[start:[\w-]+\]$/gm, '{')
     .replace(/^# --8<-- \[end:[\w-]+\]$/gm, '} > "$OUTPUT"');
