@@ -5,4 +5,11 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export COREPACK_INTEGRITY_KEYS=0
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-false}
 export CARGO_TERM_COLOR=never
-export PATH="$PWD/node_modules/.bin:$PATH"
+# pnpm: every command we write says `corepack pnpm`, which needs nothing enabled. nx's run-script
+# executor alone spells a bare `pnpm`, so corepack's own shim goes into a folder of the project's,
+# never into the machine's PATH, whatever `corepack enable`/`disable` was done on this machine.
+if [ ! -e target/corepack-bin/pnpm ]; then
+  mkdir -p target/corepack-bin
+  corepack enable --install-directory target/corepack-bin pnpm
+fi
+export PATH="$PWD/target/corepack-bin:$PWD/node_modules/.bin:$PATH"

