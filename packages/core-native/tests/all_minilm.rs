@@ -45,7 +45,7 @@ fn pooled_vectors_match_the_reference_forward_pass() {
 
 #[test]
 fn batch_invariance_on_the_real_model() {
-    let path = workspace_root().join("../shared/bench/corpus-mixed.txt");
+    let path = workspace_root().join("scenarios/corpus/mixed.txt");
     let corpus = std::fs::read_to_string(path).unwrap();
     let texts: Vec<&str> = corpus.lines().take(256).collect();
     let params = ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() };

@@ -6,9 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context, Model, normalize } from '../dist/index.mjs';
 import { DEFAULT_MODEL, REPO_DIR } from './helpers.mjs';
 
-const corpus = process.env.MULLAMA_SHARED
-  ? join(process.env.MULLAMA_SHARED, 'bench', 'corpus-short.txt')
-  : join(REPO_DIR, '..', 'shared', 'bench', 'corpus-short.txt');
+const corpus = join(REPO_DIR, 'scenarios', 'corpus', 'short.txt');
 const texts = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 100);
 
 let model, context;
@@ -44,6 +42,26 @@ describe('concurrency', () => {
     const batch = await context.getEmbeddingBatch(texts.slice(0, 32));
     for (let i = 0; i < 32; i++) {
       expect(maxAbsDiff(batch[i].data, (await context.getEmbedding(texts[i])).data)).toBeLessThanOrEqual(5e-4);
+    }
+  });
+
+  it('1,000 concurrent single-text calls share micro-batches (no thread per call)', async () => {
+    // A fresh context, so its counters hold only these calls.
+    const ctx = new Context(model, { embeddings: true });
+    try {
+      const many = Array.from({ length: 1000 }, (_, i) => texts[i % texts.length]);
+      const out = await Promise.all(many.map((t) => ctx.getEmbedding(t)));
+      expect(out).toHaveLength(1000);
+      out.forEach((e, i) => expect(e.tokens).toBe(out[i % texts.length].tokens));
+      const stats = ctx.stats();
+      expect(stats.calls).toBe(1000);
+      expect(stats.texts).toBe(1000);
+      expect(stats.tokens).toBe(out.reduce((n, e) => n + e.tokens, 0));
+      // One decode per call would be 1,000; the budget (256 tokens) is the floor.
+      expect(stats.batches).toBeGreaterThanOrEqual(Math.ceil(stats.tokens / 256));
+      expect(stats.batches).toBeLessThan(250);
+    } finally {
+      ctx.close();
     }
   });
 
