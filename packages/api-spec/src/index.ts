@@ -158,6 +158,18 @@ export interface Embedding {
   truncated: boolean;
 }
 
+/** Running totals of a context's work since it was created. */
+export interface ContextStats {
+  /** Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`). */
+  calls: U64;
+  /** Texts those calls carried. */
+  texts: U64;
+  /** Micro-batches run through llama.cpp: concurrent calls share them, so this grows slower than `calls`. */
+  batches: U64;
+  /** Tokens in those micro-batches, special tokens included. */
+  tokens: U64;
+}
+
 /** Facts about a loaded model. */
 export interface ModelInfo {
   /** The file it was loaded from. */
@@ -219,6 +231,11 @@ export declare class Context {
   getEmbedding(text: string, options?: EmbedOptions): Promise<Embedding>;
   /** Embeds many texts at once; results are in input order. */
   getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]>;
+  /**
+   * Running totals of the work done: calls, texts, micro-batches and tokens.
+   * @infallible
+   */
+  stats(): ContextStats;
   /**
    * Stops the workers; later calls fail with `CONTEXT_CLOSED`.
    * @infallible

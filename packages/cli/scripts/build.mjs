@@ -12,9 +12,7 @@ await build({
   target: 'node20',
   bundle: true,
   external: ['mullama'],
-  // Every embedding call is a task on the libuv pool (4 threads by default); a server keeps more
-  // calls in flight. Must be set before the pool's first use.
-  banner: { js: "#!/usr/bin/env node\nprocess.env.UV_THREADPOOL_SIZE ||= '16';" },
+  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
 chmodSync('dist/cli.mjs', 0o755);

@@ -2,8 +2,9 @@
 //! a one-line call into the engine: if the IDL gains a method, this file stops compiling until
 //! the core implements it.
 
-use crate::api::{ContextApi, ContextParams, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
+use crate::api::{ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
 use crate::error::Result;
+use crate::Completion;
 use crate::{convert, similarity, store, Context, Model};
 use std::path::Path;
 use std::sync::Arc;
@@ -23,12 +24,16 @@ impl ContextApi for Context {
         Context::new(model, params)
     }
 
-    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
-        Ok(self.embed(&[text], options)?.remove(0))
+    fn get_embedding_submit(&self, text: String, options: EmbedOptions, done: Completion<Embedding>) {
+        self.submit(vec![text], options, Box::new(move |r| done(r.map(|mut v| v.remove(0)))))
     }
 
-    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
-        self.embed(texts, options)
+    fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
+        self.submit(texts, options, done)
+    }
+
+    fn stats(&self) -> ContextStats {
+        Context::stats(self)
     }
 
     fn close(&self) {

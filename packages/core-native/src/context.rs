@@ -1,12 +1,13 @@
 //! `Context`: worker contexts over one shared model, and the calls that embed texts.
-//! Thread-safe: any number of threads may call `embed` on one `Context` at once, and their
-//! texts are packed into shared micro-batches.
+//! Thread-safe: any number of threads may call `submit` (or the blocking `embed`) on one
+//! `Context` at once, and their texts are packed into shared micro-batches.
 
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::ffi::LlamaPooling;
 use crate::model::Model;
-use crate::api::{ContextParams, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
-use crate::queue::{Item, Mode, Queue, Slot};
+use crate::api::{ContextParams, ContextStats, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
+use crate::completion::{deliver, wait, Completion};
+use crate::queue::{Mode, Queue, Request, Slot};
 use crate::worker::{Worker, WorkerConfig};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -129,32 +130,45 @@ impl Context {
         self.embed(&strs, opts)
     }
 
-    /// Embeds texts; results come back in input order.
+    /// Embeds texts and blocks until they are done; results come back in input order.
     pub fn embed<S: AsRef<str>>(&self, texts: &[S], opts: EmbedOptions) -> Result<Vec<Embedding>> {
+        let owned = texts.iter().map(|t| t.as_ref().to_owned()).collect();
+        wait(|done| self.submit(owned, opts, done))
+    }
+
+    /// The non-blocking entry of every embedding call: checks what can be checked at once,
+    /// queues the texts and returns. `done` gets the vectors in input order, or the first
+    /// error (all or nothing: a text that cannot be tokenized fails the call before any of its
+    /// texts is run); it is called exactly once, on a worker thread, or before this returns
+    /// when the call fails at once.
+    pub fn submit(&self, texts: Vec<String>, opts: EmbedOptions, done: Completion<Vec<Embedding>>) {
         if self.queue.is_closed() {
-            return err(ErrorCode::ContextClosed, "the context is closed");
+            return deliver(done, err(ErrorCode::ContextClosed, "the context is closed"));
         }
         if std::process::id() != self.pid {
-            return err(ErrorCode::ContextClosed, "this context was created in another process (before a fork); create a new Context in this process");
+            return deliver(done, err(ErrorCode::ContextClosed, "this context was created in another process (before a fork); create a new Context in this process"));
         }
         if texts.is_empty() {
-            return Ok(Vec::new());
+            return deliver(done, Ok(Vec::new()));
         }
-        let mode = self.mode_for(opts.pooling.unwrap_or(self.settings.pooling))?;
-        let normalize = opts.normalize.unwrap_or(self.settings.normalize);
-        let slot = Slot::new(texts.len());
-        let mut items = Vec::with_capacity(texts.len());
-        for (index, text) in texts.iter().enumerate() {
-            let t = self
-                .model
-                .tokenize(text.as_ref(), self.settings.max_tokens, self.settings.overflow)
-                .map_err(|e| at_index(texts.len(), index, e))?;
-            items.push(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode, normalize, slot: slot.clone(), index });
-        }
-        // Neighbours of similar length pack into micro-batches with less wasted attention.
-        items.sort_by_key(|it| it.tokens.len());
-        self.queue.push_all(items)?;
-        slot.wait().into_iter().collect()
+        let mode = match self.mode_for(opts.pooling.unwrap_or(self.settings.pooling)) {
+            Ok(m) => m,
+            Err(e) => return deliver(done, Err(e)),
+        };
+        let slot = Slot::new(texts.len(), done);
+        self.queue.push_request(Request {
+            texts,
+            mode,
+            normalize: opts.normalize.unwrap_or(self.settings.normalize),
+            max_tokens: self.settings.max_tokens,
+            overflow: self.settings.overflow,
+            slot,
+        });
+    }
+
+    /// Running totals of the work this context has done.
+    pub fn stats(&self) -> ContextStats {
+        self.queue.counters.snapshot()
     }
 
     /// Stops the workers. Calls in flight finish; later calls fail with `CONTEXT_CLOSED`.
@@ -175,12 +189,17 @@ impl Context {
 }
 
 impl Drop for Context {
+    /// Closes the queue but does not wait for the workers: they finish the batch in hand and
+    /// exit on their own (each holds the model). Waiting here could deadlock: the last handle
+    /// may be dropped by a thread that a worker's completion is waiting for (Python's GIL).
+    /// `close()` waits.
     fn drop(&mut self) {
-        self.close();
+        self.queue.close();
     }
 }
 
-fn at_index(n: usize, i: usize, e: Error) -> Error {
+/// An error about one text of a call, naming the text when the call has several.
+pub(crate) fn at_index(n: usize, i: usize, e: Error) -> Error {
     if n == 1 {
         e
     } else {

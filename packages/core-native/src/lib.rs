@@ -6,6 +6,7 @@
 //! and CLI front ends all call this crate, so every language gets the same numbers.
 
 mod api_impl;
+mod completion;
 mod context;
 pub mod convert;
 pub mod error;
@@ -21,10 +22,11 @@ mod similarity;
 pub mod store;
 mod worker;
 
+pub use completion::{wait, Completion};
 pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
-    ContextApi, ContextParams, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
+    ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
     OverflowPolicy, PoolingStrategy,
 };
 pub use api_impl::Api;

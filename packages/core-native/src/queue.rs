@@ -1,11 +1,15 @@
-//! The work queue between callers and worker contexts. Callers push tokenized texts; workers
-//! pull *groups*: texts of one pooling mode packed up to a token budget. Because every caller
-//! pushes into the same queue, concurrent calls share decodes instead of waiting in line.
+//! The work queue between callers and worker contexts. A call is entered as a [`Request`]
+//! (its texts, not yet tokenized, and a completion) and returns at once. Workers take all waiting
+//! requests, tokenize them, and put their texts back as [`Item`]s; then they pull *groups*: items
+//! of one pooling mode packed up to a token budget. Because every call lands in the same queue,
+//! concurrent calls share decodes instead of waiting in line, and no caller's thread waits.
 
+use crate::api::{ContextStats, Embedding, OverflowPolicy};
+use crate::completion::{deliver, Completion};
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::{LlamaPooling, Token};
-use crate::api::Embedding;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// How a group's vectors are read out of llama.cpp.
@@ -26,7 +30,17 @@ impl Mode {
     }
 }
 
-/// One text waiting for a worker.
+/// One call as it enters the queue: texts still to tokenize, with the rules for them.
+pub struct Request {
+    pub texts: Vec<String>,
+    pub mode: Mode,
+    pub normalize: bool,
+    pub max_tokens: usize,
+    pub overflow: OverflowPolicy,
+    pub slot: Arc<Slot>,
+}
+
+/// One tokenized text waiting for a worker.
 pub struct Item {
     pub tokens: Vec<Token>,
     pub input_tokens: usize,
@@ -37,57 +51,105 @@ pub struct Item {
     pub index: usize,
 }
 
-/// Where a request's results land; the caller waits on it.
+/// Where a call's results land; the last one in calls the call's completion.
 pub struct Slot {
-    state: Mutex<(Vec<Option<Result<Embedding>>>, usize)>,
-    done: Condvar,
+    state: Mutex<SlotState>,
+}
+
+struct SlotState {
+    results: Vec<Option<Result<Embedding>>>,
+    remaining: usize,
+    done: Option<Completion<Vec<Embedding>>>,
 }
 
 impl Slot {
-    pub fn new(n: usize) -> Arc<Slot> {
-        Arc::new(Slot { state: Mutex::new(((0..n).map(|_| None).collect(), n)), done: Condvar::new() })
+    pub fn new(n: usize, done: Completion<Vec<Embedding>>) -> Arc<Slot> {
+        Arc::new(Slot { state: Mutex::new(SlotState { results: (0..n).map(|_| None).collect(), remaining: n, done: Some(done) }) })
     }
 
+    /// Records text `index`'s result. The call's completion gets every vector in input order,
+    /// or the error of the first failed text.
     pub fn fill(&self, index: usize, result: Result<Embedding>) {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if st.0[index].is_none() {
-            st.0[index] = Some(result);
-            st.1 -= 1;
-            if st.1 == 0 {
-                self.done.notify_all();
+        let finished = {
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if st.done.is_none() || st.results[index].is_some() {
+                return;
             }
+            st.results[index] = Some(result);
+            st.remaining -= 1;
+            if st.remaining > 0 {
+                return;
+            }
+            let results: Result<Vec<Embedding>> = st.results.drain(..).map(|r| r.expect("every result filled")).collect();
+            st.done.take().map(|done| (done, results))
+        };
+        if let Some((done, results)) = finished {
+            deliver(done, results);
         }
     }
 
-    /// Blocks until every result is in.
-    pub fn wait(&self) -> Vec<Result<Embedding>> {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while st.1 > 0 {
-            st = self.done.wait(st).unwrap_or_else(|p| p.into_inner());
+    /// Fails the whole call (once): an error found before its texts were queued.
+    pub fn fail(&self, e: Error) {
+        let done = self.state.lock().unwrap_or_else(|p| p.into_inner()).done.take();
+        if let Some(done) = done {
+            deliver(done, Err(e));
         }
-        st.0.drain(..).map(|r| r.expect("every slot filled")).collect()
     }
+}
+
+/// What a worker does next.
+pub enum Work {
+    /// Every request that was waiting: tokenize them, then [`Queue::push_items`].
+    Tokenize(Vec<Request>),
+    /// One micro-batch to run.
+    Group(Vec<Item>),
 }
 
 #[derive(Default)]
 struct State {
+    requests: VecDeque<Request>,
     items: VecDeque<Item>,
     closed: bool,
     /// Tokens of all queued items.
     tokens: usize,
 }
 
+/// Running totals of a context's work, for `Context.stats` (monitoring, and the tests that
+/// check that concurrent calls share batches).
+#[derive(Default)]
+pub struct Counters {
+    calls: AtomicU64,
+    texts: AtomicU64,
+    batches: AtomicU64,
+    tokens: AtomicU64,
+}
 
+impl Counters {
+    pub fn batch_ran(&self, tokens: usize) {
+        self.batches.fetch_add(1, Relaxed);
+        self.tokens.fetch_add(tokens as u64, Relaxed);
+    }
+
+    pub fn snapshot(&self) -> ContextStats {
+        ContextStats {
+            calls: self.calls.load(Relaxed),
+            texts: self.texts.load(Relaxed),
+            batches: self.batches.load(Relaxed),
+            tokens: self.tokens.load(Relaxed),
+        }
+    }
+}
 
 pub struct Queue {
     state: Mutex<State>,
     ready: Condvar,
     workers: usize,
+    pub counters: Counters,
 }
 
 impl Queue {
     pub fn new(workers: usize) -> Queue {
-        Queue { state: Mutex::new(State::default()), ready: Condvar::new(), workers: workers.max(1) }
+        Queue { state: Mutex::new(State::default()), ready: Condvar::new(), workers: workers.max(1), counters: Counters::default() }
     }
 
     /// Token limit of the next group: the budget, lowered so that the queued work splits into
@@ -101,11 +163,27 @@ impl Queue {
         queued.div_ceil(groups.max(1)).min(budget)
     }
 
-    /// Adds a request's items; fails with `CONTEXT_CLOSED` once the queue is closed.
-    pub fn push_all(&self, items: Vec<Item>) -> Result<()> {
+    /// Enters a call. Once the queue is closed the call fails with `CONTEXT_CLOSED` instead.
+    pub fn push_request(&self, request: Request) {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if st.closed {
-            return Err(Error::new(ErrorCode::ContextClosed, "the context is closed"));
+            drop(st);
+            return request.slot.fail(Error::new(ErrorCode::ContextClosed, "the context is closed"));
+        }
+        self.counters.calls.fetch_add(1, Relaxed);
+        self.counters.texts.fetch_add(request.texts.len() as u64, Relaxed);
+        st.requests.push_back(request);
+        drop(st);
+        // One worker tokenizes everything that waits; the others wake when items arrive.
+        self.ready.notify_one();
+    }
+
+    /// Adds tokenized texts; on a closed queue they fail with `CONTEXT_CLOSED`.
+    pub fn push_items(&self, items: Vec<Item>) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if st.closed {
+            drop(st);
+            return fail_items(items);
         }
         st.tokens += items.iter().map(|it| it.tokens.len()).sum::<usize>();
         let single = items.len() == 1;
@@ -117,56 +195,79 @@ impl Queue {
         } else {
             self.ready.notify_all();
         }
-        Ok(())
     }
 
-    /// Blocks for the next group: the oldest item, then every later item of the same mode that
+    /// Blocks for the next piece of work: all waiting requests first (so that their texts join
+    /// the packing), else a group: the oldest item, then every later item of the same mode that
     /// still fits in `budget` tokens (or in the oldest item's length, if that is larger) and
     /// `max_seqs` sequences. `None` once the queue is closed.
-    pub fn next_group(&self, budget: usize, max_seqs: usize) -> Option<Vec<Item>> {
+    pub fn next_work(&self, budget: usize, max_seqs: usize) -> Option<Work> {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if st.closed {
                 return None;
             }
+            if !st.requests.is_empty() {
+                return Some(Work::Tokenize(st.requests.drain(..).collect()));
+            }
             let limit = self.group_limit(st.tokens, budget);
-            if let Some(first) = st.items.pop_front() {
-                let limit = limit.max(first.tokens.len());
-                let mut used = first.tokens.len();
-                let mode = first.mode;
-                let mut group = vec![first];
-                let mut i = 0;
-                while i < st.items.len() && group.len() < max_seqs && used < limit {
-                    let it = &st.items[i];
-                    if it.mode == mode && used + it.tokens.len() <= limit {
-                        used += it.tokens.len();
-                        group.push(st.items.remove(i).expect("index in range"));
-                    } else {
-                        i += 1;
-                    }
-                }
-                st.tokens -= used;
-                return Some(group);
+            if let Some(group) = take_group(&mut st, limit, max_seqs) {
+                return Some(Work::Group(group));
             }
             st = self.ready.wait(st).unwrap_or_else(|p| p.into_inner());
         }
     }
 
-    /// Closes the queue: pending items fail with `CONTEXT_CLOSED`, waiting workers wake up.
+    /// Closes the queue: pending calls fail with `CONTEXT_CLOSED`, waiting workers wake up.
     pub fn close(&self) {
-        let pending: Vec<Item> = {
+        let (requests, items): (Vec<Request>, Vec<Item>) = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             st.closed = true;
             st.tokens = 0;
-            st.items.drain(..).collect()
+            (st.requests.drain(..).collect(), st.items.drain(..).collect())
         };
         self.ready.notify_all();
-        for it in pending {
-            it.slot.fill(it.index, Err(Error::new(ErrorCode::ContextClosed, "the context was closed before this text was embedded")));
+        for r in requests {
+            r.slot.fail(closed_error());
         }
+        fail_items(items);
     }
 
     pub fn is_closed(&self) -> bool {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).closed
     }
 }
+
+fn take_group(st: &mut State, limit: usize, max_seqs: usize) -> Option<Vec<Item>> {
+    let first = st.items.pop_front()?;
+    let limit = limit.max(first.tokens.len());
+    let mut used = first.tokens.len();
+    let mode = first.mode;
+    let mut group = vec![first];
+    let mut i = 0;
+    while i < st.items.len() && group.len() < max_seqs && used < limit {
+        let it = &st.items[i];
+        if it.mode == mode && used + it.tokens.len() <= limit {
+            used += it.tokens.len();
+            group.push(st.items.remove(i).expect("index in range"));
+        } else {
+            i += 1;
+        }
+    }
+    st.tokens -= used;
+    Some(group)
+}
+
+fn closed_error() -> Error {
+    Error::new(ErrorCode::ContextClosed, "the context was closed before this text was embedded")
+}
+
+fn fail_items(items: Vec<Item>) {
+    for it in items {
+        it.slot.fill(it.index, Err(closed_error()));
+    }
+}
+
+#[cfg(test)]
+#[path = "queue_tests.rs"]
+mod tests;

@@ -1,12 +1,14 @@
 //! A worker thread: owns llama.cpp contexts (one per pooling mode it has met, created lazily
-//! and grown to the largest group it has seen), pulls groups from the queue, runs them as one
-//! batch of separate sequences, and delivers each text's vector.
+//! and grown to the largest group it has seen), tokenizes the calls that entered the queue,
+//! pulls groups from it, runs each as one batch of separate sequences, and delivers each
+//! text's vector.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::{RawBatch, RawContext, RawContextConfig};
 use crate::model::Model;
 use crate::api::Embedding;
-use crate::queue::{Item, Mode, Queue};
+use crate::context::at_index;
+use crate::queue::{Item, Mode, Queue, Request, Work};
 use crate::similarity::normalize_in_place;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -36,21 +38,46 @@ impl Worker {
 
     /// Serves the queue until it is closed.
     pub fn run(mut self, queue: &Queue) {
-        while let Some(group) = queue.next_group(self.config.budget, MAX_SEQS) {
-            // A panic here would kill the worker and strand callers: turn it into an error.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.embed_group(&group)));
-            match outcome {
-                Ok(Ok(vectors)) => {
-                    for (item, data) in group.iter().zip(vectors) {
-                        item.slot.fill(item.index, Ok(finish(item, data)));
-                    }
+        while let Some(work) = queue.next_work(self.config.budget, MAX_SEQS) {
+            match work {
+                Work::Tokenize(requests) => self.tokenize(queue, requests),
+                Work::Group(group) => self.run_group(queue, group),
+            }
+        }
+    }
+
+    /// Tokenizes calls and queues their texts, shortest first: neighbours of similar length
+    /// pack into micro-batches with less wasted attention. A call with a text that cannot be
+    /// tokenized fails as a whole, before any of its texts is queued.
+    fn tokenize(&self, queue: &Queue, requests: Vec<Request>) {
+        let mut items = Vec::new();
+        for r in requests {
+            match tokenize_request(&self.model, &r) {
+                Ok(its) => items.extend(its),
+                Err(e) => r.slot.fail(e),
+            }
+        }
+        items.sort_by_key(|it| it.tokens.len());
+        if !items.is_empty() {
+            queue.push_items(items);
+        }
+    }
+
+    fn run_group(&mut self, queue: &Queue, group: Vec<Item>) {
+        // A panic here would kill the worker and strand callers: turn it into an error.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.embed_group(&group)));
+        queue.counters.batch_ran(group.iter().map(|it| it.tokens.len()).sum());
+        match outcome {
+            Ok(Ok(vectors)) => {
+                for (item, data) in group.iter().zip(vectors) {
+                    item.slot.fill(item.index, Ok(finish(item, data)));
                 }
-                Ok(Err(e)) => group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone()))),
-                Err(_) => {
-                    self.contexts.clear();
-                    let e = Error::new(ErrorCode::EngineFailure, "internal error while embedding a batch");
-                    group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone())));
-                }
+            }
+            Ok(Err(e)) => group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone()))),
+            Err(_) => {
+                self.contexts.clear();
+                let e = Error::new(ErrorCode::EngineFailure, "internal error while embedding a batch");
+                group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone())));
             }
         }
     }
@@ -129,4 +156,15 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Embedding {
         normalize_in_place(&mut data);
     }
     Embedding { dimension: data.len(), data, input_tokens: item.input_tokens, tokens: item.tokens.len(), truncated: item.truncated }
+}
+
+fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
+    let n = r.texts.len();
+    let tokenize = |(index, text): (usize, &String)| {
+        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokenize(text, r.max_tokens, r.overflow)))
+            .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
+            .map_err(|e| at_index(n, index, e))?;
+        Ok(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode: r.mode, normalize: r.normalize, slot: r.slot.clone(), index })
+    };
+    r.texts.iter().enumerate().map(tokenize).collect()
 }

@@ -7,7 +7,7 @@ use mullama_core::{normalize, Context, ContextParams, EmbedOptions, ErrorCode, M
 use std::sync::Arc;
 
 fn corpus() -> Vec<String> {
-    let path = workspace_root().join("../shared/bench/corpus-short.txt");
+    let path = workspace_root().join("scenarios/corpus/short.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines().filter(|l| !l.trim().is_empty()).take(256).map(str::to_string).collect()
 }
@@ -198,4 +198,33 @@ fn closing_while_calls_are_in_flight_never_hangs() {
             Err(e) => assert_eq!(e.code(), ErrorCode::ContextClosed),
         }
     }
+}
+
+#[test]
+fn submit_returns_at_once_and_every_completion_runs_once_in_shared_batches() {
+    let ctx = context("tiny-bert", ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() });
+    let (tx, rx) = std::sync::mpsc::channel();
+    for i in 0..300 {
+        let tx = tx.clone();
+        ctx.submit(vec![format!("short text number {i}")], EmbedOptions::default(), Box::new(move |r| tx.send((i, r)).unwrap()));
+    }
+    drop(tx);
+    let mut seen = vec![0; 300];
+    for (i, r) in rx.iter() {
+        assert_eq!(r.expect("embedded").len(), 1);
+        seen[i] += 1;
+    }
+    assert!(seen.iter().all(|&n| n == 1), "each completion exactly once");
+    let stats = ctx.stats();
+    assert_eq!((stats.calls, stats.texts), (300, 300));
+    assert!(stats.batches < 75, "300 calls ran as {} batches", stats.batches);
+}
+
+#[test]
+fn submit_on_a_closed_context_completes_at_once_with_context_closed() {
+    let ctx = context("tiny-bert", ContextParams::default());
+    ctx.close();
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctx.submit(vec!["hello".into()], EmbedOptions::default(), Box::new(move |r| tx.send(r.unwrap_err().code()).unwrap()));
+    assert_eq!(rx.try_recv().unwrap(), ErrorCode::ContextClosed, "called before submit returned");
 }

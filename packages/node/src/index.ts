@@ -13,6 +13,7 @@ import {
   OverflowPolicy,
   ConvertType,
   type ContextParams,
+  type ContextStats,
   type EmbedOptions,
   type Embedding,
   type ModelInfo,
@@ -21,7 +22,7 @@ import {
 } from '../binding.cjs';
 
 export { ErrorCode, PoolingStrategy, OverflowPolicy, ConvertType };
-export type { ContextParams, EmbedOptions, Embedding, ModelInfo, ConvertOptions, ConvertReport };
+export type { ContextParams, ContextStats, EmbedOptions, Embedding, ModelInfo, ConvertOptions, ConvertReport };
 
 /** A vector argument: a `Float32Array` (what the API returns) or a plain array of numbers. */
 export type VectorLike = Float32Array | number[];
@@ -105,6 +106,11 @@ export class Context extends binding.Context {
   /** Embeds many texts at once; results are in input order. */
   override getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]> {
     return callAsync(() => super.getEmbeddingBatch(texts, options));
+  }
+
+  /** Running totals of the work done: calls, texts, micro-batches and tokens. */
+  override stats(): ContextStats {
+    return call(() => super.stats());
   }
 
   /** Stops the workers; later calls fail with `CONTEXT_CLOSED`. */

@@ -50,3 +50,40 @@ def test_gil_is_released_during_a_call(minilm):
             done.set()
             t.join()
     assert ticks > 1000  # the spinning thread ran while the batch was computed
+
+
+def test_64_threads_share_micro_batches(minilm):
+    """64 threads, one call each, released together: the core packs them into far fewer decodes
+    than calls (counted by Context.stats, not timed)."""
+    start = threading.Barrier(64)
+    with Context(minilm) as ctx:
+
+        def one(i):
+            start.wait()
+            return ctx.get_embedding(f"thread {i} asks about the weather in town {i % 5}")
+
+        with ThreadPoolExecutor(64) as pool:
+            out = list(pool.map(one, range(64)))
+        stats = ctx.stats()
+    assert len(out) == 64 and all(e.dimension == 384 for e in out)
+    assert (stats.calls, stats.texts) == (64, 64)
+    assert stats.tokens == sum(e.tokens for e in out)
+    assert stats.batches < 32, stats
+
+
+def test_async_calls_are_coalesced_without_a_thread_each(minilm):
+    import asyncio
+
+    async def main(ctx):
+        before = threading.active_count()
+        futures = [ctx.get_embedding_async(f"async text {i}") for i in range(500)]
+        # No thread is started per call: the futures are settled from the core's workers.
+        assert threading.active_count() == before
+        return await asyncio.gather(*futures)
+
+    with Context(minilm) as ctx:
+        out = asyncio.run(main(ctx))
+        stats = ctx.stats()
+    assert len(out) == 500 and out[7].dimension == 384
+    assert stats.calls == 500
+    assert stats.batches < 125, stats

@@ -24,7 +24,7 @@
 use std::sync::Arc;
 
 pub use mullama_core::{
-    ContextParams, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
+    Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
     OverflowPolicy, PoolingStrategy, Result,
 };
 use mullama_core::FunctionsApi;
@@ -79,6 +79,18 @@ impl Context {
         self.inner.embed_bytes(texts, options)
     }
 
+    /// Embeds many texts without blocking: returns at once, and `done` is called exactly once
+    /// with the vectors in input order (or the error), on a worker thread. Concurrent
+    /// submissions share micro-batches, as blocking calls do.
+    pub fn submit_embedding_batch(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
+        self.inner.submit(texts, options, done)
+    }
+
+    /// Running totals of the work done: calls, texts, micro-batches run through llama.cpp, tokens.
+    pub fn stats(&self) -> ContextStats {
+        self.inner.stats()
+    }
+
     /// Stops the worker threads. Later calls fail with `CONTEXT_CLOSED`. Dropping does the same.
     pub fn close(&self) {
         self.inner.close()
@@ -108,12 +120,16 @@ impl mullama_core::ContextApi for Context {
         Context::new(model, params)
     }
 
-    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
-        self.get_embedding_with_options(text, options)
+    fn get_embedding_submit(&self, text: String, options: EmbedOptions, done: Completion<Embedding>) {
+        mullama_core::ContextApi::get_embedding_submit(&self.inner, text, options, done)
     }
 
-    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
-        self.get_embedding_batch_with_options(texts, options)
+    fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
+        self.inner.submit(texts, options, done)
+    }
+
+    fn stats(&self) -> ContextStats {
+        self.inner.stats()
     }
 
     fn close(&self) {

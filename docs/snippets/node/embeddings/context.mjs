@@ -16,6 +16,9 @@ const context = new Context(model, {
 const questions = ['What is Rust?', 'What is Python?', 'What is JavaScript?'];
 const vectors = await Promise.all(questions.map((q) => context.getEmbedding(q)));
 console.log(vectors.map((v) => v.dimension));
+// Running totals: calls, texts, micro-batches run through llama.cpp, tokens
+const stats = context.stats();
+console.log(`${stats.calls} calls in ${stats.batches} micro-batches`);
 
 // Stop the workers when done (a later call fails with CONTEXT_CLOSED)
 context.close();
@@ -23,3 +26,5 @@ context.close();
 
 import assert from 'node:assert/strict';
 assert.deepEqual(vectors.map((v) => v.dimension), [384, 384, 384]);
+assert.equal(stats.calls, 3);
+assert.ok(stats.batches >= 1 && stats.batches <= 3);

@@ -22,6 +22,10 @@ with Context(model, params) as context:
 
     vectors = asyncio.run(embed_all(["What is Rust?", "What is Python?", "What is JavaScript?"]))
     print([v.dimension for v in vectors])
+    # Running totals: calls, texts, micro-batches run through llama.cpp, tokens
+    stats = context.stats()
+    print(f"{stats.calls} calls in {stats.batches} micro-batches")
 # --8<-- [end:context]
 
 assert [v.dimension for v in vectors] == [384, 384, 384]
+assert stats.calls == 3 and 1 <= stats.batches <= 3

@@ -27,10 +27,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     println!("{dimensions:?}");
 
+    // Running totals: calls, texts, micro-batches run through llama.cpp, tokens
+    let stats = context.stats();
+    println!("{} calls in {} micro-batches", stats.calls, stats.batches);
+
     // Stop the workers when done (dropping the context does the same)
     context.close();
     // --8<-- [end:context]
 
     assert_eq!(dimensions, vec![384, 384, 384]);
+    assert!(stats.calls == 3 && (1..=3).contains(&stats.batches));
     Ok(())
 }

@@ -297,6 +297,19 @@ pub struct Embedding {
     pub truncated: bool,
 }
 
+/// Running totals of a context's work since it was created.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContextStats {
+    /// Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`).
+    pub calls: u64,
+    /// Texts those calls carried.
+    pub texts: u64,
+    /// Micro-batches run through llama.cpp: concurrent calls share them, so this grows slower than `calls`.
+    pub batches: u64,
+    /// Tokens in those micro-batches, special tokens included.
+    pub tokens: u64,
+}
+
 /// Facts about a loaded model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelInfo {
@@ -361,9 +374,27 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
     /// Creates a context on a model and starts its workers; absent params take their defaults.
     fn new(model: std::sync::Arc<crate::Model>, params: ContextParams) -> Result<Self>;
     /// Embeds one text.
-    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding>;
+    ///
+    /// Non-blocking form: `done` is called exactly once, with the result.
+    fn get_embedding_submit(&self, text: String, options: EmbedOptions, done: crate::Completion<Embedding>);
+    /// Embeds one text.
+    ///
+    /// Blocking form: waits for [`Self::get_embedding_submit`].
+    fn get_embedding(&self, text: &str, options: EmbedOptions) -> Result<Embedding> {
+        crate::wait(|done| self.get_embedding_submit(text.to_owned(), options, done))
+    }
     /// Embeds many texts at once; results are in input order.
-    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>>;
+    ///
+    /// Non-blocking form: `done` is called exactly once, with the result.
+    fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: crate::Completion<Vec<Embedding>>);
+    /// Embeds many texts at once; results are in input order.
+    ///
+    /// Blocking form: waits for [`Self::get_embedding_batch_submit`].
+    fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
+        crate::wait(|done| self.get_embedding_batch_submit(texts.to_vec(), options, done))
+    }
+    /// Running totals of the work done: calls, texts, micro-batches and tokens.
+    fn stats(&self) -> ContextStats;
     /// Stops the workers; later calls fail with `CONTEXT_CLOSED`.
     fn close(&self);
 }

@@ -34,6 +34,7 @@ __all__ = [
     "ErrorCode",
     "ContextParams",
     "Embedding",
+    "ContextStats",
     "ModelInfo",
     "ConvertReport",
     "Model",
@@ -239,6 +240,23 @@ class Embedding:
         """Whether the overflow policy cut the text."""
 
 @final
+class ContextStats:
+    """Running totals of a context's work since it was created."""
+
+    @property
+    def calls(self) -> int:
+        """Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`)."""
+    @property
+    def texts(self) -> int:
+        """Texts those calls carried."""
+    @property
+    def batches(self) -> int:
+        """Micro-batches run through llama.cpp: concurrent calls share them, so this grows slower than `calls`."""
+    @property
+    def tokens(self) -> int:
+        """Tokens in those micro-batches, special tokens included."""
+
+@final
 class ModelInfo:
     """Facts about a loaded model."""
 
@@ -320,6 +338,8 @@ class Context:
         """Embeds many texts at once; results are in input order."""
     def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None) -> asyncio.Future[list[Embedding]]:
         """Embeds many texts at once; results are in input order."""
+    def stats(self) -> ContextStats:
+        """Running totals of the work done: calls, texts, micro-batches and tokens."""
     def close(self) -> None:
         """Stops the workers; later calls fail with `CONTEXT_CLOSED`."""
     def __enter__(self) -> Context: ...

@@ -1,7 +1,9 @@
 // Schema -> packages/node/native/src/generated/glue.rs: the napi-rs layer of the npm package.
 // One #[napi] item per IDL item; conversions and calls into the core's generated traits only.
-// Async IDL calls become AsyncTasks: computed on the libuv pool, never on the JS thread, each
-// call its own task so that concurrent calls reach the core together and share decodes.
+// Async instance methods enter the core without blocking (`NAME_submit`) and settle their
+// promise from the completion: no thread waits per call, so any number of calls reach the core
+// together and share decodes. Async static and free calls (loading, converting a model) are
+// AsyncTasks on the libuv pool.
 
 import { rust } from "../names.ts";
 import type { Callable, ClassDef, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
@@ -154,6 +156,16 @@ function stored(p: Param): string {
   return id;
 }
 
+/** The owned argument of a core `_submit` call, from the JS argument. */
+function ownedArg(p: Param): string {
+  const id = napiIdent(p.name).ident;
+  if (p.type.kind === "vector") return `vector_arg(&${id})`;
+  if (p.type.kind === "class") return `${id}.inner.clone()`;
+  if (p.type.kind === "record") return p.optional ? `${id}.unwrap_or_default().into()` : `${id}.into()`;
+  if (p.type.kind === "enum") return p.optional ? `${id}.map(Into::into)` : `${id}.into()`;
+  return id;
+}
+
 /** The argument passed to the core's trait method, from a stored value `e`. */
 function coreArg(p: Param, e: string): string {
   if (p.type.kind === "prim" && p.type.name === "string") return `&${e}`;
@@ -182,6 +194,22 @@ function emitCall(c: Callable, target: Target, selfArg: string): string {
   const ret = jsType(c.returns);
   const doc = docLines(c.doc, selfArg ? "    " : "");
   const ind = selfArg ? "    " : "";
+  if (c.isAsync && target.receiver) {
+    // The core's non-blocking entry: the promise is settled from the completion, through the
+    // deferred's threadsafe function, so no thread (libuv's or ours) waits for the call.
+    const ownedArgs = c.params.map((p) => ownedArg(p));
+    const tsRet = c.returns.kind === "array" ? `Promise<Array<${jsType(c.returns.of)}>>` : `Promise<${ret}>`;
+    const settle = c.returns.kind === "array" ? "out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>())" : c.returns.kind === "class" ? `out.map(|v| ${resultToJs(c.returns, "v")})` : `out.map(${c.returns.kind === "record" || c.returns.kind === "enum" ? "Into::into" : `|v| ${toJs(c.returns, "v")}`})`;
+    return `${doc}${ind}#[napi(ts_return_type = "${tsRet}")]
+${ind}pub fn ${rust.ident(c.name)}<'env>(${[selfArg, "env: &'env Env", ...params].join(", ")}) -> Result<Object<'env>> {
+${ind}    let (deferred, promise) = env.create_deferred::<${ret}, _>()?;
+${ind}    ${target.call}_submit(${["&*self.inner", ...ownedArgs].join(", ")}, Box::new(move |out| {
+${ind}        deferred.resolve(move |env| ${settle}.map_err(|e| throw(&env, e)))
+${ind}    }));
+${ind}    Ok(promise)
+${ind}}
+`;
+  }
   if (c.isAsync) {
     const fields = c.params.map((p) => `    ${napiIdent(p.name).ident}: ${storedType(p)},`);
     if (target.receiver) fields.unshift(`    inner: Arc<core::${target.receiver}>,`);
@@ -323,7 +351,7 @@ export function emitNapi(s: Schema, header: string): string {
   const paramTypes = [...s.classes.flatMap((c) => [...(c.ctor?.params ?? []), ...c.methods.flatMap((m) => m.params)]), ...s.functions.flatMap((f) => f.params)].map((p) => p.type);
   const isInput = (r: RecordDef) => paramTypes.some((t) => t.kind === "record" && t.name === r.name);
   return [
-    `${header}\n//\n// napi-rs glue over mullama-core: one #[napi] item per IDL item, conversions and calls only.\n// Async IDL methods are AsyncTasks (compute on the libuv pool, never on the JS thread); every\n// call is its own task so that concurrent calls reach the core together and share decodes.\n${RUNTIME}`,
+    `${header}\n//\n// napi-rs glue over mullama-core: one #[napi] item per IDL item, conversions and calls only.\n// Async instance methods enter the core without blocking and settle their promise from the\n// core's completion; async static and free calls are AsyncTasks on the libuv pool.\n${RUNTIME}`,
     ...s.enums.map(emitEnum),
     ...s.records.map((r) => (isInput(r) ? emitInputRecord(r) : emitOutputRecord(r))),
     ...s.classes.map(emitClass),

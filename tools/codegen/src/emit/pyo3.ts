@@ -1,7 +1,8 @@
 // Schema -> packages/python-gen/native/src/generated/glue.rs: the pyo3 layer of the pip package.
 // One Python item per IDL item; conversions and calls into the core's generated traits only.
 // Inputs become owned Rust values, then the GIL is released (`py.detach`) for the whole call.
-// Async IDL calls get a sync method plus `<name>_async` returning an asyncio future.
+// Async IDL calls get a sync method plus `<name>_async` returning an asyncio future, settled
+// from the core's completion (instance methods) or from a thread of its own (static, free).
 // Records: a constructor's record param is a keyword-only pyclass; a method's optional record
 // param is flattened into keyword arguments; returned records are frozen pyclasses.
 
@@ -271,6 +272,9 @@ function emitCallable(c: Callable, records: Map<string, RecordDef>, target: { ca
     if (c.returns.kind === "void") {
       ret = "";
       body = `${inner}    py.detach(move || ${call})`;
+    } else if (!c.fallible && (c.returns.kind === "record" || c.returns.kind === "class" || c.returns.kind === "array")) {
+      ret = " -> PyResult<Py<PyAny>>";
+      body = `${inner}    let out = py.detach(move || ${call});\n    ${retFn(c.returns)}(py, out)`;
     } else if (!c.fallible) {
       ret = c.returns.kind === "vector" ? " -> PyResult<Py<PyArray1<f32>>>" : ` -> PyResult<${outType(c.returns)}>`;
       body = `${inner}    let out = py.detach(move || ${call});\n    Ok(${c.returns.kind === "vector" ? "vector_ret(py, out)" : "out"})`;
@@ -289,7 +293,12 @@ function emitCallable(c: Callable, records: Map<string, RecordDef>, target: { ca
     const call = `${target.call}(${s.call.join(", ")})`;
     const attrs = [...target.attrs, `#[pyo3(signature = (${s.sig.join(", ")}))]`].join("\n");
     const params = [`py: Python<'py>`, ...s.params].join(", ");
-    out.push(`${doc}${attrs}\nfn ${name}_async<'py>(${recv}${params}) -> PyResult<Bound<'py, PyAny>> {\n${s.prep.join("\n")}${s.prep.length ? "\n" : ""}${inner}    spawn_future(py, move || ${call}, ${retFn(c.returns)})\n}\n`);
+    // An instance method enters the core's non-blocking form (NAME_submit, owned arguments);
+    // static and free calls (loading, converting) run on a thread of their own.
+    const entry = target.self
+      ? `submit_future(py, move |done| inner.${name}_submit(${[...s.call.map((a) => a.replace(/^&/, "")), "done"].join(", ")}), ${retFn(c.returns)})`
+      : `spawn_future(py, move || ${call}, ${retFn(c.returns)})`;
+    out.push(`${doc}${attrs}\nfn ${name}_async<'py>(${recv}${params}) -> PyResult<Bound<'py, PyAny>> {\n${s.prep.join("\n")}${s.prep.length ? "\n" : ""}${inner}    ${entry}\n}\n`);
   }
   return out.join("\n");
 }
@@ -378,8 +387,9 @@ export function emitPyo3(s: Schema, header: string): string {
 // pyo3 glue over mullama-core: one Python item per IDL item, conversions and calls only.
 // Every core call converts its inputs to owned Rust values, then releases the GIL
 // (\`py.detach\`) for the whole call. Async IDL methods get a sync method plus \`<name>_async\`,
-// which returns an asyncio future settled from a thread of its own, so concurrent calls reach
-// the core together and share decodes. Nothing here takes a lock.
+// which returns an asyncio future: instance methods enter the core without blocking and the
+// core's completion settles the future, so no thread waits per call and concurrent calls share
+// decodes; static and free calls settle it from a thread of their own. Nothing here takes a lock.
 
 ${RUNTIME}`,
     ...s.enums.map(emitEnum),

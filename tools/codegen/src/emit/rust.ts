@@ -2,7 +2,7 @@
 // the `mullama` crate) must implement, so that an IDL change the Rust side lacks fails to compile.
 
 import { rust } from "../names.ts";
-import type { Callable, ClassDef, DefaultValue, Doc, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
+import type { Callable, ClassDef, DefaultValue, Doc, EnumDef, Field, Method, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
 
 /** Square brackets outside `code` read as intra-doc links to rustdoc ("[CLS]"): escape them. */
 const rustdocText = (line: string) => line.split(/(`[^`]*`)/).map((part, i) => (i % 2 ? part : part.replace(/([[\]])/g, "\\$1"))).join("");
@@ -128,13 +128,42 @@ function signature(c: Callable, receiver: string | null, selfType?: string): str
   return `${rustdocLines(c.doc, "    ")}    fn ${rust.ident(c.name)}(${params.join(", ")})${arrow};`;
 }
 
+/** The arguments of a call, as the names of its parameters converted to `paramType` from owned. */
+function borrowedArg(p: Param): string {
+  const id = rust.ident(p.name);
+  if (p.type.kind === "prim" && p.type.name === "string") return `${id}.to_owned()`;
+  if (p.type.kind === "vector" || p.type.kind === "array") return `${id}.to_vec()`;
+  return id;
+}
+
+/**
+ * An async instance method (\`Promise<T>\` in the IDL) is entered without blocking: the core
+ * implements \`NAME_submit\`, which takes owned arguments and a completion called exactly once
+ * (on a worker thread, or before it returns when the call fails at once), and the blocking
+ * \`NAME\` is a provided wrapper that waits for it. Bindings resolve promises and futures from
+ * the completion, so no thread is parked per call.
+ */
+function asyncMethod(m: Method): string {
+  const owned = m.params.map((p) => `${rust.ident(p.name)}: ${ownedType(p.type)}`);
+  const ret = ownedType(m.returns);
+  const args = m.params.map(borrowedArg);
+  return `${rustdocLines(m.doc, "    ")}    ///
+    /// Non-blocking form: \`done\` is called exactly once, with the result.
+    fn ${rust.ident(m.name)}_submit(&self, ${[...owned, `done: crate::Completion<${ret}>`].join(", ")});
+${rustdocLines(m.doc, "    ")}    ///
+    /// Blocking form: waits for [\`Self::${rust.ident(m.name)}_submit\`].
+    fn ${rust.ident(m.name)}(${["&self", ...m.params.map((p) => `${rust.ident(p.name)}: ${paramType(p)}`)].join(", ")}) -> Result<${ret}> {
+        crate::wait(|done| self.${rust.ident(m.name)}_submit(${[...args, "done"].join(", ")}))
+    }`;
+}
+
 function emitClassTrait(c: ClassDef): string {
   const items: string[] = [];
   if (c.ctor) {
     items.push(signature({ name: "new", doc: c.ctor.doc, params: c.ctor.params, returns: { kind: "class", name: c.name }, isAsync: false, fallible: true }, null, c.name));
   }
   for (const g of c.getters) items.push(`${rustdocLines(g.doc, "    ")}    fn ${rust.ident(g.name)}(&self) -> ${ownedType(g.type)};`);
-  for (const m of c.methods) items.push(signature(m, m.isStatic ? null : "&self", c.name));
+  for (const m of c.methods) items.push(m.isAsync && !m.isStatic ? asyncMethod(m) : signature(m, m.isStatic ? null : "&self", c.name));
   return `${rustdocLines(c.doc)}pub trait ${c.name}Api: Sized + Send + Sync + 'static {
 ${items.join("\n")}
 }

@@ -3,8 +3,9 @@
 // pyo3 glue over mullama-core: one Python item per IDL item, conversions and calls only.
 // Every core call converts its inputs to owned Rust values, then releases the GIL
 // (`py.detach`) for the whole call. Async IDL methods get a sync method plus `<name>_async`,
-// which returns an asyncio future settled from a thread of its own, so concurrent calls reach
-// the core together and share decodes. Nothing here takes a lock.
+// which returns an asyncio future: instance methods enter the core without blocking and the
+// core's completion settles the future, so no thread waits per call and concurrent calls share
+// decodes; static and free calls settle it from a thread of their own. Nothing here takes a lock.
 
 #![allow(clippy::all, dead_code, unused_imports, unused_variables, non_snake_case)]
 
@@ -174,6 +175,31 @@ fn spawn_future<'py, T: Send + 'static>(
             })
         })
         .map_err(|e| PyException::new_err(format!("cannot start a thread: {e}")))?;
+    Ok(future)
+}
+
+/// Enters a non-blocking core call and returns an asyncio future of its result. The core's
+/// completion (on a worker thread) takes the GIL just long enough to convert the result with
+/// `ret` and hand it to the loop with `call_soon_threadsafe`; no thread waits per call.
+fn submit_future<'py, T: Send + 'static>(
+    py: Python<'py>,
+    submit: impl FnOnce(core::Completion<T>),
+    ret: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let future = event_loop.call_method0("create_future")?;
+    let settle = wrap_pyfunction!(_settle, py)?.into_any().unbind();
+    let (event_loop_t, future_t) = (event_loop.unbind(), future.clone().unbind());
+    submit(Box::new(move |out| {
+        Python::attach(|py| {
+            let (ok, value) = match out.map_err(|e| to_py_err(py, e)).and_then(|v| ret(py, v)) {
+                Ok(v) => (true, v),
+                Err(e) => (false, e.into_value(py).into_any()),
+            };
+            // A closed loop (the caller gave up) is not an error of ours.
+            let _ = event_loop_t.bind(py).call_method1("call_soon_threadsafe", (settle, future_t, ok, value));
+        })
+    }));
     Ok(future)
 }
 
@@ -464,6 +490,35 @@ impl Embedding {
 }
 
 // ---------------------------------------------------------------------------------------------
+// record ContextStats (output record: frozen, read-only fields)
+
+/// Running totals of a context's work since it was created.
+#[pyclass(module = "mullama", name = "ContextStats", frozen, get_all)]
+pub struct ContextStats {
+    /// Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`).
+    pub calls: u64,
+    /// Texts those calls carried.
+    pub texts: u64,
+    /// Micro-batches run through llama.cpp: concurrent calls share them, so this grows slower than `calls`.
+    pub batches: u64,
+    /// Tokens in those micro-batches, special tokens included.
+    pub tokens: u64,
+}
+
+impl ContextStats {
+    fn from_core(py: Python<'_>, v: core::ContextStats) -> PyResult<Self> {
+        Ok(ContextStats { calls: v.calls, texts: v.texts, batches: v.batches, tokens: v.tokens })
+    }
+}
+
+#[pymethods]
+impl ContextStats {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        record_repr(slf.as_any(), "ContextStats", &["calls", "texts", "batches", "tokens"])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // record ModelInfo (output record: frozen, read-only fields)
 
 /// Facts about a loaded model.
@@ -594,6 +649,10 @@ fn embedding_list_ret(py: Python<'_>, v: Vec<core::Embedding>) -> PyResult<Py<Py
     Ok(list.into_any().unbind())
 }
 
+fn context_stats_ret(py: Python<'_>, v: core::ContextStats) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, ContextStats::from_core(py, v)?)?.into_any())
+}
+
 fn convert_report_ret(py: Python<'_>, v: core::ConvertReport) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, ConvertReport::from_core(py, v)?)?.into_any())
 }
@@ -693,7 +752,7 @@ impl Context {
             normalize,
         };
         let inner = self.inner.clone();
-        spawn_future(py, move || inner.get_embedding(&text, options), embedding_ret)
+        submit_future(py, move |done| inner.get_embedding_submit(text, options, done), embedding_ret)
     }
 
     /// Embeds many texts at once; results are in input order.
@@ -734,7 +793,15 @@ impl Context {
             normalize,
         };
         let inner = self.inner.clone();
-        spawn_future(py, move || inner.get_embedding_batch(&texts, options), embedding_list_ret)
+        submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
+    }
+
+    /// Running totals of the work done: calls, texts, micro-batches and tokens.
+    #[pyo3(signature = ())]
+    fn stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.stats());
+        context_stats_ret(py, out)
     }
 
     /// Stops the workers; later calls fail with `CONTEXT_CLOSED`.
@@ -856,6 +923,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_error_code(m)?;
     m.add_class::<ContextParams>()?;
     m.add_class::<Embedding>()?;
+    m.add_class::<ContextStats>()?;
     m.add_class::<ModelInfo>()?;
     m.add_class::<ConvertReport>()?;
     m.add_class::<Model>()?;
