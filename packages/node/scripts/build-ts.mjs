@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 const keepBinding = {
   name: 'keep-binding',
   setup(b) {
-    b.onResolve({ filter: /binding\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    // From dist/, the binding is one folder up, whichever source file imports it.
+    b.onResolve({ filter: /binding\.cjs$/ }, () => ({ path: '../binding.cjs', external: true }));
   },
 };
 rmSync('dist', { recursive: true, force: true });
@@ -19,6 +20,7 @@ for (const [format, outfile] of [['esm', 'dist/index.mjs'], ['cjs', 'dist/index.
 }
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
 mkdirSync('dist', { recursive: true });
-copyFileSync('dist/types/src/index.d.ts', 'dist/index.d.mts');
-copyFileSync('dist/types/src/index.d.ts', 'dist/index.d.cts');
-rmSync('dist/types', { recursive: true, force: true });
+// tsc wrote dist/index.d.ts, dist/errors.d.ts and dist/generated/api.d.ts (src/ and dist/ are
+// siblings, so their relative imports of ../binding.cjs hold). The ESM and CJS entries' typings:
+copyFileSync('dist/index.d.ts', 'dist/index.d.mts');
+copyFileSync('dist/index.d.ts', 'dist/index.d.cts');

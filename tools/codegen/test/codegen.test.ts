@@ -44,3 +44,30 @@ describe("schema of the real IDL", () => {
     expect(publicItems(s)).toEqual(expect.arrayContaining(["Model", "Model.load", "Model.info", "Context.getEmbeddingBatch", "cosineSimilarity", "ErrorCode"]));
   });
 });
+
+describe("emitters on the real IDL", async () => {
+  const s = readSchema(idl);
+  const { emitRust } = await import("../src/emit/rust.ts");
+  const { emitNodeApi, emitNodeTypeTest } = await import("../src/emit/node_ts.ts");
+  it("gives each async instance method a non-blocking core entry and a blocking wrapper over it", () => {
+    const rs = emitRust(s, "// test");
+    expect(rs).toContain("fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: crate::Completion<Vec<Embedding>>);");
+    expect(rs).toMatch(/fn get_embedding_batch\(&self, texts: &\[String\], options: EmbedOptions\) -> Result<Vec<Embedding>> \{\s+crate::wait\(/);
+    // Sync and static calls keep their one signature.
+    expect(rs).toContain("fn stats(&self) -> ContextStats;");
+    expect(rs).not.toContain("fn load_submit");
+  });
+  it("wraps every IDL class method and function in the Node layer, and asserts each in the type test", () => {
+    const ts = emitNodeApi(s, "// test");
+    const types = emitNodeTypeTest(s, "// test");
+    for (const c of s.classes) for (const m of c.methods) {
+      expect(ts).toContain(` ${m.name}(`);
+      expect(types).toContain(`${m.isStatic ? c.name : `${c.name}.prototype`}.${m.name}).returns`);
+    }
+    for (const f of s.functions) {
+      expect(ts).toContain(`export function ${f.name}(`);
+      expect(types).toContain(`expectTypeOf(${f.name}).parameters`);
+    }
+    for (const r of s.records) expect(types).toContain(`Plain<Idl.${r.name}>`);
+  });
+});
