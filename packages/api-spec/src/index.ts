@@ -11,6 +11,8 @@
  * - A method returning `Promise<T>` is async (Node promise, Python sync + asyncio variants).
  * - `@default` on a field gives its default value; `@alias` on an enum member adds a parse alias.
  * - `@infallible` marks a call that cannot fail (no Result in Rust).
+ * - `@http` on an `ErrorCode` member is the HTTP status the server answers it with.
+ * - `@contextManager` on a class with an infallible `close()` makes it a Python context manager.
  */
 
 export type U32 = number;
@@ -61,31 +63,70 @@ export enum ConvertType {
 
 /** Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). */
 export enum ErrorCode {
-  /** The model file does not exist or cannot be read. */
+  /**
+   * The model file does not exist or cannot be read.
+   * @http 404
+   */
   ModelNotFound = "MODEL_NOT_FOUND",
-  /** The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt). */
+  /**
+   * The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
+   * @http 500
+   */
   ModelInvalid = "MODEL_INVALID",
-  /** The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model). */
+  /**
+   * The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).
+   * @http 400
+   */
   ModelUnsupported = "MODEL_UNSUPPORTED",
-  /** A text is empty, or tokenizes to nothing but special tokens. */
+  /**
+   * A text is empty, or tokenizes to nothing but special tokens.
+   * @http 400
+   */
   EmptyInput = "EMPTY_INPUT",
-  /** Input bytes are not valid UTF-8. */
+  /**
+   * Input bytes are not valid UTF-8.
+   * @http 400
+   */
   InvalidUtf8 = "INVALID_UTF8",
-  /** A text has more tokens than the context allows and the overflow policy is `Error`. */
+  /**
+   * A text has more tokens than the context allows and the overflow policy is `Error`.
+   * @http 400
+   */
   InputTooLong = "INPUT_TOO_LONG",
-  /** The pooling strategy cannot be applied to this model (`Native` on a decoder). */
+  /**
+   * The pooling strategy cannot be applied to this model (`Native` on a decoder).
+   * @http 400
+   */
   PoolingUnsupported = "POOLING_UNSUPPORTED",
-  /** Two vectors of different lengths were combined. */
+  /**
+   * Two vectors of different lengths were combined.
+   * @http 400
+   */
   DimensionMismatch = "DIMENSION_MISMATCH",
-  /** The context was closed and can no longer be used. */
+  /**
+   * The context was closed and can no longer be used.
+   * @http 503
+   */
   ContextClosed = "CONTEXT_CLOSED",
-  /** An argument is out of range or inconsistent. */
+  /**
+   * An argument is out of range or inconsistent.
+   * @http 400
+   */
   InvalidArgument = "INVALID_ARGUMENT",
-  /** llama.cpp failed to tokenize, encode or decode. */
+  /**
+   * llama.cpp failed to tokenize, encode or decode.
+   * @http 500
+   */
   EngineFailure = "ENGINE_FAILURE",
-  /** A Hugging Face model folder could not be converted to GGUF. */
+  /**
+   * A Hugging Face model folder could not be converted to GGUF.
+   * @http 500
+   */
   ConvertFailed = "CONVERT_FAILED",
-  /** An operating-system I/O error outside model loading. */
+  /**
+   * An operating-system I/O error outside model loading.
+   * @http 500
+   */
   Io = "IO",
 }
 
@@ -142,6 +183,19 @@ export interface ContextParams {
 export interface EmbedOptions {
   pooling?: PoolingStrategy;
   normalize?: boolean;
+  /** What to do with texts longer than the context's `nCtx`, for this call. */
+  overflow?: OverflowPolicy;
+  /**
+   * Most tokens the whole call may have (special tokens included), checked before any text is
+   * run: more is an `INPUT_TOO_LONG` error. Absent: no limit beyond `nCtx` per text.
+   */
+  maxTokens?: U32;
+  /**
+   * Keep only the first `dimensions` values of each vector (Matryoshka models, OpenAI's
+   * `dimensions`); with `normalize`, the shortened vector is scaled to unit length. More than the
+   * model's dimension is an `INVALID_ARGUMENT` error.
+   */
+  dimensions?: U32;
 }
 
 /** One text's vector and what happened on the way. */
@@ -223,7 +277,10 @@ export declare class Model {
   readonly info: ModelInfo;
 }
 
-/** Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches. */
+/**
+ * Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches.
+ * @contextManager
+ */
 export declare class Context {
   /** Creates a context on a model and starts its workers; absent params take their defaults. */
   constructor(model: Model, params?: ContextParams);

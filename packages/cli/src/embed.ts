@@ -8,25 +8,24 @@ import { out, vectorJson, f32 } from './output.js';
 import { Progress } from './progress.js';
 import { requireModel } from './store.js';
 import { loadMullama } from './lib.js';
+import { OverflowPolicy_VALUES, parseOverflowPolicy, parsePoolingStrategy, PoolingStrategy_VALUES } from './generated/idl.js';
 
 export const EMBED_HELP = `Usage: mullama embed MODEL [TEXT...] [options]
 
 Embeds texts with MODEL (a GGUF file path or a store name such as all-minilm or llama3.2:1b).
 
 Options:
-  --pooling mean|last|first|max|native   how token vectors become one vector (default: mean)
+  --pooling ${PoolingStrategy_VALUES.join('|')}   how token vectors become one vector (default: mean)
   --normalize                            L2-normalise the vectors
   --compare                              with two texts: print their cosine similarity
   --format text|json|ndjson              output (default text: dimension + vector)
   --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
-  --overflow error|truncate_end|truncate_start   texts longer than the context (default error)
+  --overflow ${OverflowPolicy_VALUES.join('|')}   texts longer than the context (default error)
   --n-ctx N                              most tokens per text (default: the model's context)
   --threads N                            CPU threads (default: all cores)
   --batch N                              texts per call for bulk input (default 64)
 `;
 
-const POOLINGS = ['mean', 'last', 'first', 'max', 'native'];
-const OVERFLOWS = ['error', 'truncate_end', 'truncate_start'];
 const FORMATS = ['text', 'json', 'ndjson'];
 
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
@@ -39,6 +38,14 @@ export function choice(name: string, v: string | undefined, allowed: string[]): 
   if (v === undefined) return undefined;
   if (!allowed.includes(v)) throw usage(`--${name} must be one of ${allowed.join('|')}, got '${v}'`);
   return v;
+}
+
+/** An IDL enum option, parsed as the core parses it (its aliases too: `cls`, `truncate`). */
+export function idlChoice<T extends string>(name: string, v: string | undefined, parse: (s: string) => T | undefined, values: readonly string[]): T | undefined {
+  if (v === undefined) return undefined;
+  const parsed = parse(v);
+  if (parsed === undefined) throw usage(`--${name} must be one of ${values.join('|')}, got '${v}'`);
+  return parsed;
 }
 
 interface Item {
@@ -132,8 +139,8 @@ export async function embedCommand(argv: string[]): Promise<void> {
       batch: { type: 'string' },
     },
   });
-  const pooling = choice('pooling', values.pooling, POOLINGS) as PoolingStrategy | undefined;
-  const overflow = choice('overflow', values.overflow, OVERFLOWS) as OverflowPolicy | undefined;
+  const pooling = idlChoice('pooling', values.pooling, parsePoolingStrategy, PoolingStrategy_VALUES) as PoolingStrategy | undefined;
+  const overflow = idlChoice('overflow', values.overflow, parseOverflowPolicy, OverflowPolicy_VALUES) as OverflowPolicy | undefined;
   const format = choice('format', values.format, FORMATS) ?? 'text';
   const nCtx = intOption('n-ctx', values['n-ctx']);
   const nThreads = intOption('threads', values.threads);

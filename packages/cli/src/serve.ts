@@ -4,8 +4,9 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Context as ContextT, Embedding, Model as ModelT, OverflowPolicy } from 'mullama';
 import { CliError, errorCode, usage } from './errors.js';
+import { HTTP_STATUS } from './generated/idl.js';
 import { loadMullama } from './lib.js';
-import { f32, vectorJson } from './output.js';
+import { vectorJson } from './output.js';
 import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, resolveModel } from './store.js';
 import { existsSync } from 'node:fs';
 import { intOption } from './embed.js';
@@ -36,9 +37,10 @@ class HttpError extends Error {
   }
 }
 
+/** A model and its one context: every route and request shares its workers and batches. */
 interface Loaded {
   model: ModelT;
-  contexts: Map<string, ContextT>;
+  ctx: ContextT;
 }
 
 interface Options {
@@ -92,29 +94,20 @@ class Models {
     }
     let p = this.loaded.get(path);
     if (!p) {
-      p = loadMullama().then(async ({ Model }) => ({ model: await Model.load(path), contexts: new Map() }));
+      p = loadMullama().then(async ({ Model, Context }) => {
+        const model = await Model.load(path);
+        return { model, ctx: new Context(model, { embeddings: true, nThreads: this.opts.nThreads, nCtx: this.opts.nCtx }) };
+      });
       this.loaded.set(path, p);
       p.catch(() => this.loaded.delete(path));
     }
     return p;
   }
 
-  async context(name: string, overflow: OverflowPolicy): Promise<{ ctx: ContextT; model: ModelT }> {
-    const l = await this.get(name);
-    let ctx = l.contexts.get(overflow);
-    if (!ctx) {
-      const { Context } = await loadMullama();
-      ctx = new Context(l.model, { embeddings: true, nThreads: this.opts.nThreads, nCtx: this.opts.nCtx, overflow });
-      l.contexts.set(overflow, ctx);
-    }
-    return { ctx, model: l.model };
-  }
-
   async closeAll(): Promise<void> {
     for (const p of this.loaded.values()) {
       try {
-        const l = await p;
-        for (const c of l.contexts.values()) c.close();
+        (await p).ctx.close();
       } catch {
         // failed loads have nothing to close
       }
@@ -138,24 +131,10 @@ function sendError(res: ServerResponse, e: unknown): void {
   } else if (e instanceof CliError && e.code === 'MODEL_NOT_FOUND') {
     status = 404;
     type = 'invalid_request_error';
-  } else {
-    switch (code) {
-      case 'EMPTY_INPUT':
-      case 'INVALID_UTF8':
-      case 'INPUT_TOO_LONG':
-      case 'POOLING_UNSUPPORTED':
-      case 'INVALID_ARGUMENT':
-      case 'DIMENSION_MISMATCH':
-        status = 400;
-        type = 'invalid_request_error';
-        break;
-      case 'MODEL_NOT_FOUND':
-        status = 404;
-        type = 'invalid_request_error';
-        break;
-      default:
-        break;
-    }
+  } else if (code in HTTP_STATUS) {
+    // The core's error codes, answered with the IDL's @http status.
+    status = HTTP_STATUS[code];
+    type = status < 500 ? 'invalid_request_error' : 'server_error';
   }
   send(res, status, JSON.stringify({ error: { message: message.split('\n')[0], type, code } }));
 }
@@ -224,16 +203,6 @@ function modelOf(body: Record<string, unknown>, models: Models): string {
   return m;
 }
 
-/** Truncates to `dims` and L2-renormalises (OpenAI's behaviour for `dimensions`). */
-function shorten(v: Float32Array, dims: number): Float32Array {
-  const out = v.slice(0, dims);
-  let s = 0;
-  for (const x of out) s += x * x;
-  const n = Math.sqrt(s);
-  if (n > 0) for (let i = 0; i < out.length; i++) out[i] /= n;
-  return out;
-}
-
 function base64(v: Float32Array): string {
   const b = Buffer.alloc(v.length * 4);
   for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i], i * 4);
@@ -272,20 +241,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
   // Load the named models now so that a bad file fails at startup, not on the first request.
   if (modelList.length) for (const n of models.available()) await models.get(n);
 
-  const embed = async (name: string, texts: string[], overflow: OverflowPolicy, normalize: boolean) => {
-    const { ctx, model } = await models.context(name, overflow);
-    for (let i = 0; i < texts.length; i++) if (!texts[i]) throw new HttpError(400, 'EMPTY_INPUT', `input ${i} is an empty string`);
-    let embs: Embedding[];
-    try {
-      embs = await ctx.getEmbeddingBatch(texts, { normalize });
-    } catch (e) {
-      const code = errorCode(e);
-      if (code === 'INPUT_TOO_LONG') throw new HttpError(400, code, (e as Error).message);
-      throw e;
-    }
-    const tokens = embs.reduce((a, e) => a + e.tokens, 0);
-    if (tokens > opts.maxTokens) throw new HttpError(400, 'INPUT_TOO_LONG', `request has ${tokens} tokens; at most ${opts.maxTokens} per request`);
-    return { embs, tokens, model };
+  // HTTP in, one core call out: empty texts, token budgets, overflow, dimensions and
+  // normalisation are the core's rules (EmbedOptions), applied before any text is run.
+  const embed = async (name: string, texts: string[], options: { overflow: string; normalize: boolean; dimensions?: number }) => {
+    const { ctx } = await models.get(name);
+    const embs: Embedding[] = await ctx.getEmbeddingBatch(texts, {
+      overflow: options.overflow as OverflowPolicy,
+      normalize: options.normalize,
+      dimensions: options.dimensions,
+      maxTokens: opts.maxTokens,
+    });
+    return { embs, tokens: embs.reduce((a, e) => a + e.tokens, 0) };
   };
 
   const routes: Record<string, (body: Record<string, unknown>) => Promise<string>> = {
@@ -297,13 +263,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       const dims = body.dimensions;
       if (dims !== undefined && dims !== null && !(Number.isInteger(dims) && (dims as number) >= 1))
         throw new HttpError(400, 'INVALID_ARGUMENT', "'dimensions' must be a positive integer");
-      const { model } = await models.context(name, 'error' as OverflowPolicy);
-      const dim = model.info.dimension;
-      if (typeof dims === 'number' && dims > dim) throw new HttpError(400, 'INVALID_ARGUMENT', `'dimensions' is ${dims} but model '${name}' has ${dim}`);
-      const { embs, tokens } = await embed(name, texts, 'error' as OverflowPolicy, true);
+      const dimensions = typeof dims === 'number' ? dims : undefined;
+      const { embs, tokens } = await embed(name, texts, { overflow: 'error', normalize: true, dimensions });
       const data = embs.map((e, index) => {
-        const v = typeof dims === 'number' && dims < dim ? shorten(e.data, dims) : e.data;
-        const emb = fmt === 'base64' ? JSON.stringify(base64(v)) : vectorJson(v);
+        const emb = fmt === 'base64' ? JSON.stringify(base64(e.data)) : vectorJson(e.data);
         return `{"object":"embedding","index":${index},"embedding":${emb}}`;
       });
       return `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(name)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
@@ -311,14 +274,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
     '/api/embed': async (body) => {
       const name = modelOf(body, models);
       const texts = textsOf(body.input, 'input', opts.maxInputs);
-      const overflow = (body.truncate === false ? 'error' : 'truncate_end') as OverflowPolicy;
-      const { embs, tokens } = await embed(name, texts, overflow, true);
+      const overflow = body.truncate === false ? 'error' : 'truncate_end';
+      const { embs, tokens } = await embed(name, texts, { overflow, normalize: true });
       return `{"model":${JSON.stringify(name)},"embeddings":[${embs.map((e) => vectorJson(e.data)).join(',')}],"prompt_eval_count":${tokens}}`;
     },
     '/api/embeddings': async (body) => {
       const name = modelOf(body, models);
       if (typeof body.prompt !== 'string') throw new HttpError(400, 'INVALID_ARGUMENT', "'prompt' must be a string");
-      const { embs } = await embed(name, [body.prompt], 'truncate_end' as OverflowPolicy, false);
+      const { embs } = await embed(name, [body.prompt], { overflow: 'truncate_end', normalize: false });
       return `{"embedding":${vectorJson(embs[0].data)}}`;
     },
   };

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { CliError, usage } from './errors.js';
 import { loadMullama } from './lib.js';
 import { out } from './output.js';
-import { choice } from './embed.js';
+import { choice, idlChoice } from './embed.js';
+import { ConvertType_VALUES, parseConvertType } from './generated/idl.js';
 import { formatBytes, listStore, modelsDir, requireModel, storePath } from './store.js';
 
 export const LIST_HELP = 'Usage: mullama list [--format text|json]\n\nLists the models in the store: name, size, date modified.\n';
@@ -14,7 +15,7 @@ export const SHOW_HELP =
   'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256.\n';
 export const RM_HELP = 'Usage: mullama rm NAME...\n\nDeletes models from the store.\n';
 export const CONVERT_HELP =
-  'Usage: mullama convert HF_DIR [--type f16|q8_0|f32] [--name NAME] [--force]\n\n' +
+  `Usage: mullama convert HF_DIR [--type ${ConvertType_VALUES.join('|')}] [--name NAME] [--force]\n\n` +
   'Converts a Hugging Face BERT-family folder (config.json, tokenizer, safetensors) into the store.\n' +
   '  --type T     output type (default f16)\n  --name NAME  store name (default: the folder name)\n  --force      replace an existing model\n';
 
@@ -120,7 +121,7 @@ export async function convertCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 1) throw usage('convert needs one Hugging Face model folder (HF_DIR)');
   const dir = resolve(positionals[0]);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError('MODEL_NOT_FOUND', `no such folder: ${dir}`);
-  const type = choice('type', values.type, ['f16', 'q8_0', 'f32']) ?? 'f16';
+  const type = idlChoice('type', values.type, parseConvertType, ConvertType_VALUES) ?? 'f16';
   const name = values.name ?? basename(dir).toLowerCase();
   const dest = storePath(name);
   if (existsSync(dest) && !values.force) throw new CliError('INVALID_ARGUMENT', `model '${name}' already exists (${dest}); pass --force to replace it or --name to choose another name`);

@@ -133,6 +133,17 @@ describe('bulk input', () => {
     expect(t.code).toBe(0);
     expect(JSON.parse(t.stdout)).toMatchObject({ truncated: true, tokens: 16 });
   });
+
+  test("the IDL's aliases: --pooling cls, --overflow truncate (as in Python and Rust)", async () => {
+    const first = parseText((await embed(['tiny-bert', 'hello there', '--pooling', 'first'])).stdout);
+    const cls = parseText((await embed(['tiny-bert', 'hello there', '--pooling', 'CLS'])).stdout);
+    expect(cls.vec).toEqual(first.vec);
+    const t = await embed(['tiny-bert', 'word '.repeat(100), '--n-ctx', '16', '--overflow', 'truncate', '--format', 'json']);
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout)).toMatchObject({ truncated: true, tokens: 16 });
+    const bad = await embed(['tiny-bert', 'x', '--pooling', 'median']);
+    expect(bad.stderr).toMatch(/--pooling must be one of mean\|last\|first\|max\|native, got 'median'/);
+  });
 });
 
 describe('bad inputs: one line on stderr, no stack trace', () => {

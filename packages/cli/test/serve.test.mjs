@@ -154,6 +154,23 @@ test('load: 16 concurrent clients x 20 requests, no failures', async () => {
   expect(Date.now() - t0).toBeLessThan(90_000);
 });
 
+test('--max-tokens is checked by the core before any text runs; one context serves every route', async () => {
+  const s3 = await startServer(['--model', 'tiny-bert', '--max-tokens', '20'], h.env);
+  try {
+    const over = await post(`${s3.url}/v1/embeddings`, { model: 'tiny-bert', input: ['word '.repeat(12), 'word '.repeat(12)] });
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'INPUT_TOO_LONG', message: expect.stringMatching(/maxTokens allows 20/) });
+    // Truncating (Ollama) and erroring (OpenAI) requests share the server's one context.
+    const a = await post(`${s3.url}/v1/embeddings`, { model: 'tiny-bert', input: 'hello world' });
+    const b = await post(`${s3.url}/api/embed`, { model: 'tiny-bert', input: 'hello world' });
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    b.body.embeddings[0].forEach((x, i) => expect(x).toBeCloseTo(a.body.data[0].embedding[i], 5));
+  } finally {
+    await s3.stop('SIGTERM');
+  }
+});
+
 test('--model limits the served models; SIGINT exits 0', async () => {
   const s2 = await startServer(['--model', 'tiny-bert'], h.env);
   const m = await (await fetch(`${s2.url}/v1/models`)).json();

@@ -151,8 +151,9 @@ impl Context {
         if texts.is_empty() {
             return deliver(done, Ok(Vec::new()));
         }
-        let mode = match self.mode_for(opts.pooling.unwrap_or(self.settings.pooling)) {
-            Ok(m) => m,
+        let checked = self.mode_for(opts.pooling.unwrap_or(self.settings.pooling)).and_then(|mode| Ok((mode, self.check_options(&opts)?)));
+        let (mode, (token_budget, dimensions)) = match checked {
+            Ok(v) => v,
             Err(e) => return deliver(done, Err(e)),
         };
         let slot = Slot::new(texts.len(), done);
@@ -161,9 +162,26 @@ impl Context {
             mode,
             normalize: opts.normalize.unwrap_or(self.settings.normalize),
             max_tokens: self.settings.max_tokens,
-            overflow: self.settings.overflow,
+            overflow: opts.overflow.unwrap_or(self.settings.overflow),
+            token_budget,
+            dimensions,
             slot,
         });
+    }
+
+    /// The per-call limits of `opts`, checked: (token budget of the call, dimensions kept).
+    fn check_options(&self, opts: &EmbedOptions) -> Result<(Option<usize>, Option<usize>)> {
+        let dim = self.model.info().dimension;
+        match opts.dimensions {
+            Some(d) if d == 0 || d as usize > dim => {
+                return err(ErrorCode::InvalidArgument, format!("dimensions is {d} but the model's vectors have {dim}; ask for 1 to {dim}"))
+            }
+            _ => {}
+        }
+        if opts.max_tokens == Some(0) {
+            return err(ErrorCode::InvalidArgument, "maxTokens must be at least 1");
+        }
+        Ok((opts.max_tokens.map(|n| n as usize), opts.dimensions.map(|d| d as usize)))
     }
 
     /// Running totals of the work this context has done.

@@ -37,6 +37,10 @@ pub struct Request {
     pub normalize: bool,
     pub max_tokens: usize,
     pub overflow: OverflowPolicy,
+    /// Most tokens of the whole call (`EmbedOptions.maxTokens`).
+    pub token_budget: Option<usize>,
+    /// Values kept of each vector (`EmbedOptions.dimensions`).
+    pub dimensions: Option<usize>,
     pub slot: Arc<Slot>,
 }
 
@@ -47,6 +51,7 @@ pub struct Item {
     pub truncated: bool,
     pub mode: Mode,
     pub normalize: bool,
+    pub dimensions: Option<usize>,
     pub slot: Arc<Slot>,
     pub index: usize,
 }

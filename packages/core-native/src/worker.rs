@@ -152,6 +152,9 @@ fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item], n_embd: usize) -> 
 }
 
 fn finish(item: &Item, mut data: Vec<f32>) -> Embedding {
+    if let Some(d) = item.dimensions {
+        data.truncate(d);
+    }
     if item.normalize {
         normalize_in_place(&mut data);
     }
@@ -164,7 +167,14 @@ fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
         let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokenize(text, r.max_tokens, r.overflow)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
             .map_err(|e| at_index(n, index, e))?;
-        Ok(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode: r.mode, normalize: r.normalize, slot: r.slot.clone(), index })
+        Ok(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode: r.mode, normalize: r.normalize, dimensions: r.dimensions, slot: r.slot.clone(), index })
     };
-    r.texts.iter().enumerate().map(tokenize).collect()
+    let items: Vec<Item> = r.texts.iter().enumerate().map(tokenize).collect::<Result<_>>()?;
+    if let Some(budget) = r.token_budget {
+        let total: usize = items.iter().map(|it| it.tokens.len()).sum();
+        if total > budget {
+            return Err(Error::new(ErrorCode::InputTooLong, format!("the call has {total} tokens but maxTokens allows {budget}; send fewer or shorter texts")));
+        }
+    }
+    Ok(items)
 }

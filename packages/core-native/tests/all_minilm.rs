@@ -35,7 +35,7 @@ fn pooled_vectors_match_the_reference_forward_pass() {
     for (name, min_cos) in [("all-minilm-f32", 0.99999), ("all-minilm", 0.9999), ("all-minilm-q8_0", 0.999)] {
         let ctx = Context::new(load(name), ContextParams::default()).unwrap();
         for (strategy, key) in [(PoolingStrategy::Native, "native"), (PoolingStrategy::First, "first"), (PoolingStrategy::Max, "max")] {
-            let got = ctx.embed(&texts, EmbedOptions { pooling: Some(strategy), normalize: Some(false) }).unwrap();
+            let got = ctx.embed(&texts, EmbedOptions { pooling: Some(strategy), normalize: Some(false), ..Default::default() }).unwrap();
             let worst = refs.iter().zip(&got).map(|(r, e)| cosine(&e.data, &r.vector(key))).fold(1f32, f32::min);
             eprintln!("{name} {strategy:?}: worst cosine {worst:.6}");
             assert!(worst >= min_cos, "{name} {strategy:?}: cosine {worst} < {min_cos}");
@@ -50,7 +50,7 @@ fn batch_invariance_on_the_real_model() {
     let texts: Vec<&str> = corpus.lines().take(256).collect();
     let params = ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() };
     let ctx = Context::new(load("all-minilm"), params).unwrap();
-    let opts = EmbedOptions { pooling: None, normalize: Some(true) };
+    let opts = EmbedOptions { normalize: Some(true), ..Default::default() };
     let batch = ctx.embed(&texts, opts).unwrap();
     let mut worst = 0f32;
     for i in (0..256).step_by(5) {

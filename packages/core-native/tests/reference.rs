@@ -13,7 +13,7 @@ fn check_model(name: &str, strategies: &[(PoolingStrategy, &str)], params: Conte
     }
     let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
     for &(strategy, key) in strategies {
-        let got = ctx.embed(&texts, EmbedOptions { pooling: Some(strategy), normalize: Some(false) }).unwrap();
+        let got = ctx.embed(&texts, EmbedOptions { pooling: Some(strategy), normalize: Some(false), ..Default::default() }).unwrap();
         let mut worst = 0f32;
         for (item, emb) in refs.iter().zip(&got) {
             // Compared as directions (L2-normalised), which is how embeddings are used; ggml's

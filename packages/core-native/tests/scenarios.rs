@@ -32,9 +32,18 @@ fn params(v: Option<&Value>) -> ContextParams {
 
 fn options(v: Option<&Value>) -> EmbedOptions {
     let o = v.and_then(Value::as_object);
+    if let Some(o) = o {
+        for k in o.keys() {
+            assert!(["pooling", "normalize", "overflow", "maxTokens", "dimensions"].contains(&k.as_str()), "unknown option {k:?}");
+        }
+    }
+    let num = |k: &str| o.and_then(|o| o.get(k)).map(|n| n.as_u64().unwrap() as u32);
     EmbedOptions {
         pooling: o.and_then(|o| o.get("pooling")).map(|p| PoolingStrategy::parse(p.as_str().unwrap()).unwrap()),
         normalize: o.and_then(|o| o.get("normalize")).map(|n| n.as_bool().unwrap()),
+        overflow: o.and_then(|o| o.get("overflow")).map(|p| mullama_core::OverflowPolicy::parse(p.as_str().unwrap()).unwrap()),
+        max_tokens: num("maxTokens"),
+        dimensions: num("dimensions"),
     }
 }
 

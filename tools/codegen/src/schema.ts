@@ -98,3 +98,12 @@ export function publicItems(s: Schema): string[] {
     ...s.functions.map((f) => f.name),
   ];
 }
+
+/** A class tagged `@contextManager` (Python `with`); it must have an infallible `close()`. */
+export function isContextManager(c: ClassDef): boolean {
+  if (!("contextManager" in c.doc.tags)) return false;
+  if (!c.methods.some((m) => m.name === "close" && !m.fallible && !m.isAsync && m.params.length === 0)) {
+    throw new Error(`IDL: class ${c.name} is tagged @contextManager but has no infallible close()`);
+  }
+  return true;
+}

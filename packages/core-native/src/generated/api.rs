@@ -280,6 +280,15 @@ impl Default for ContextParams {
 pub struct EmbedOptions {
     pub pooling: Option<PoolingStrategy>,
     pub normalize: Option<bool>,
+    /// What to do with texts longer than the context's `nCtx`, for this call.
+    pub overflow: Option<OverflowPolicy>,
+    /// Most tokens the whole call may have (special tokens included), checked before any text is
+    /// run: more is an `INPUT_TOO_LONG` error. Absent: no limit beyond `nCtx` per text.
+    pub max_tokens: Option<u32>,
+    /// Keep only the first `dimensions` values of each vector (Matryoshka models, OpenAI's
+    /// `dimensions`); with `normalize`, the shortened vector is scaled to unit length. More than the
+    /// model's dimension is an `INVALID_ARGUMENT` error.
+    pub dimensions: Option<u32>,
 }
 
 /// One text's vector and what happened on the way.

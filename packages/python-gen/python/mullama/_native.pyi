@@ -330,13 +330,13 @@ class Context:
     """Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches."""
 
     def __new__(cls, model: Model, params: ContextParams | None = None) -> Self: ...
-    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None) -> Embedding:
+    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> Embedding:
         """Embeds one text."""
-    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None) -> asyncio.Future[Embedding]:
+    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> asyncio.Future[Embedding]:
         """Embeds one text."""
-    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None) -> list[Embedding]:
+    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> list[Embedding]:
         """Embeds many texts at once; results are in input order."""
-    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None) -> asyncio.Future[list[Embedding]]:
+    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> asyncio.Future[list[Embedding]]:
         """Embeds many texts at once; results are in input order."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""

@@ -4,6 +4,7 @@
 import { python } from "../names.ts";
 import type { Callable, ClassDef, Doc, EnumDef, Field, RecordDef, Schema, TypeRef } from "../schema.ts";
 import { recordRoles } from "./pyo3.ts";
+import { isContextManager } from "../schema.ts";
 
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
 const docstring = (doc: Doc, indent: string) => (doc.text ? `\n${indent}"""${oneLine(doc.text)}"""` : " ...");
@@ -90,7 +91,7 @@ function emitClass(c: ClassDef, records: Map<string, RecordDef>): string {
   if (c.ctor) items.push(`    def __new__(cls, ${c.ctor.params.map((p) => `${python.ident(p.name)}: ${pyType(p.type)}${p.optional ? " | None = None" : ""}`).join(", ")}) -> Self: ...`);
   for (const m of c.methods) items.push(emitCallable(m, records, "    ", !m.isStatic, m.isStatic ? "@staticmethod" : ""));
   for (const g of c.getters) items.push(`    @property\n    def ${python.ident(g.name)}(self) -> ${pyType(g.type)}:${docstring(g.doc, "        ")}`);
-  if (c.methods.some((m) => m.name === "close" && !m.fallible && m.params.length === 0)) {
+  if (isContextManager(c)) {
     items.push(`    def __enter__(self) -> ${c.name}: ...\n    def __exit__(\n        self,\n        *_args: type[BaseException] | BaseException | TracebackType | None,\n    ) -> bool: ...`);
   }
   return `@final\nclass ${c.name}:\n    """${oneLine(c.doc.text)}"""\n\n${items.join("\n")}\n`;

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { python, rust, snake } from "../names.ts";
 import type { Callable, ClassDef, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
 import { docLines } from "./rust.ts";
+import { isContextManager } from "../schema.ts";
 
 const SEP = "// ---------------------------------------------------------------------------------------------";
 const RUNTIME = readFileSync(new URL("./pyo3_runtime.rs.tmpl", import.meta.url), "utf8").split("\n").slice(1).join("\n");
@@ -330,7 +331,7 @@ ${prep.join("\n")}
     if (g.type.kind !== "record") throw new Error(`pyo3 emitter: getter ${c.name}.${g.name} must return a record`);
     items.push(`${docLines(g.doc)}#[getter]\nfn ${id(g.name)}(&self, py: Python<'_>) -> PyResult<${g.type.name}> {\n    ${g.type.name}::from_core(py, ${c.name}Api::${id(g.name)}(&*self.inner))\n}\n`);
   }
-  if (c.methods.some((m) => m.name === "close" && !m.fallible && m.params.length === 0)) {
+  if (isContextManager(c)) {
     items.push(`// A class with an infallible \`close()\` is a context manager.
 fn __enter__(slf: Py<Self>) -> Py<Self> {
     slf

@@ -715,13 +715,16 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
     fn get_embedding(
         &self,
         py: Python<'_>,
         text: String,
         pooling: Option<Bound<'_, PyAny>>,
         normalize: Option<bool>,
+        overflow: Option<Bound<'_, PyAny>>,
+        max_tokens: Option<u32>,
+        dimensions: Option<u32>,
     ) -> PyResult<Py<PyAny>> {
         let options = core::EmbedOptions {
             pooling: match pooling {
@@ -729,6 +732,12 @@ impl Context {
                 None => None,
             },
             normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens,
+            dimensions,
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding(&text, options));
@@ -736,13 +745,16 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
     fn get_embedding_async<'py>(
         &self,
         py: Python<'py>,
         text: String,
         pooling: Option<Bound<'py, PyAny>>,
         normalize: Option<bool>,
+        overflow: Option<Bound<'py, PyAny>>,
+        max_tokens: Option<u32>,
+        dimensions: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = core::EmbedOptions {
             pooling: match pooling {
@@ -750,19 +762,28 @@ impl Context {
                 None => None,
             },
             normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens,
+            dimensions,
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_submit(text, options, done), embedding_ret)
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
     fn get_embedding_batch(
         &self,
         py: Python<'_>,
         texts: Vec<String>,
         pooling: Option<Bound<'_, PyAny>>,
         normalize: Option<bool>,
+        overflow: Option<Bound<'_, PyAny>>,
+        max_tokens: Option<u32>,
+        dimensions: Option<u32>,
     ) -> PyResult<Py<PyAny>> {
         let options = core::EmbedOptions {
             pooling: match pooling {
@@ -770,6 +791,12 @@ impl Context {
                 None => None,
             },
             normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens,
+            dimensions,
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding_batch(&texts, options));
@@ -777,13 +804,16 @@ impl Context {
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
     fn get_embedding_batch_async<'py>(
         &self,
         py: Python<'py>,
         texts: Vec<String>,
         pooling: Option<Bound<'py, PyAny>>,
         normalize: Option<bool>,
+        overflow: Option<Bound<'py, PyAny>>,
+        max_tokens: Option<u32>,
+        dimensions: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = core::EmbedOptions {
             pooling: match pooling {
@@ -791,6 +821,12 @@ impl Context {
                 None => None,
             },
             normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens,
+            dimensions,
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
