@@ -275,6 +275,16 @@ export declare class Model {
   static load(path: string): Promise<Model>;
   /** Facts about the model. */
   readonly info: ModelInfo;
+  /**
+   * Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
+   * without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
+   */
+  countTokens(text: string): Usize;
+  /**
+   * The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
+   * a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
+   */
+  tokenize(text: string, maxTokens: U32): U32[];
 }
 
 /**

@@ -17,6 +17,14 @@ impl ModelApi for Model {
     fn load(path: &str) -> Result<Self> {
         Model::load(path)
     }
+
+    fn count_tokens(&self, text: &str) -> Result<usize> {
+        Model::count_tokens(self, text)
+    }
+
+    fn tokenize(&self, text: &str, max_tokens: u32) -> Result<Vec<u32>> {
+        Model::tokenize(self, text, max_tokens)
+    }
 }
 
 impl ContextApi for Context {

@@ -101,7 +101,7 @@ impl Model {
     /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
     /// `max_tokens`, a longer text is refused or truncated per `overflow`; truncation cuts
     /// content tokens only, so \[CLS\]/\[SEP\] or BOS stay where the model expects them.
-    pub fn tokenize(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
+    pub fn tokens_for(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
         if text.is_empty() {
             return err(ErrorCode::EmptyInput, "text is empty");
         }
@@ -133,6 +133,20 @@ impl Model {
         tokens.extend_from_slice(kept);
         tokens.extend_from_slice(&self.suffix);
         Ok(Tokenized { tokens, input_tokens, truncated })
+    }
+
+    /// Tokens a text has with the special tokens (`Embedding.input_tokens`), without running the model.
+    pub fn count_tokens(&self, text: &str) -> Result<usize> {
+        Ok(self.tokens_for(text, usize::MAX, OverflowPolicy::Error)?.input_tokens)
+    }
+
+    /// The token ids embedded for a text, special tokens included; `max_tokens` above 0 cuts it as
+    /// `TruncateEnd` does.
+    pub fn tokenize(&self, text: &str, max_tokens: u32) -> Result<Vec<u32>> {
+        let max = if max_tokens == 0 { usize::MAX } else { max_tokens as usize };
+        let t = self.tokens_for(text, max, OverflowPolicy::TruncateEnd)?;
+        // llama.cpp's token type is i32, but ids are never negative.
+        Ok(t.tokens.into_iter().map(|t| t as u32).collect())
     }
 
     /// The token ids llama.cpp itself produces with special tokens (for checks against other

@@ -82,7 +82,7 @@ fn truncation_keeps_special_tokens_and_reports_counts() {
     let m = model("tiny-bert");
     let full = m.tokenize_raw("the quick brown fox jumps over the lazy dog").unwrap();
     for policy in [OverflowPolicy::TruncateEnd, OverflowPolicy::TruncateStart] {
-        let t = m.tokenize("the quick brown fox jumps over the lazy dog", 6, policy).unwrap();
+        let t = m.tokens_for("the quick brown fox jumps over the lazy dog", 6, policy).unwrap();
         assert_eq!(t.tokens.len(), 6);
         assert!(t.truncated);
         assert_eq!(t.input_tokens, full.len());

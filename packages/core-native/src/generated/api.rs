@@ -376,6 +376,12 @@ pub trait ModelApi: Sized + Send + Sync + 'static {
     fn info(&self) -> ModelInfo;
     /// Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error.
     fn load(path: &str) -> Result<Self>;
+    /// Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
+    /// without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
+    fn count_tokens(&self, text: &str) -> Result<usize>;
+    /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
+    /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
+    fn tokenize(&self, text: &str, max_tokens: u32) -> Result<Vec<u32>>;
 }
 
 /// Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches.

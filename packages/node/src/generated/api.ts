@@ -9,11 +9,59 @@ import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 export { PoolingStrategy, OverflowPolicy, ConvertType, ErrorCode };
 export type { ContextParams, EmbedOptions, Embedding, ContextStats, ModelInfo, ConvertOptions, ConvertReport };
 
+/** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
+function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unknown {
+  return typeof v === 'string' ? (spellings[v.toLowerCase().replace(/-/g, '_')] ?? v) : v;
+}
+
+const PoolingStrategySpellings: Readonly<Record<string, string>> = { "mean": "mean", "last": "last", "first": "first", "cls": "first", "max": "max", "native": "native" };
+const OverflowPolicySpellings: Readonly<Record<string, string>> = { "error": "error", "truncate_end": "truncate_end", "truncate": "truncate_end", "truncate_start": "truncate_start" };
+const ConvertTypeSpellings: Readonly<Record<string, string>> = { "f32": "f32", "f16": "f16", "q8_0": "q8_0" };
+
+function inContextParams(v: ContextParams | undefined): ContextParams | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const o = { ...v };
+  if (v.pooling !== undefined) o.pooling = canonical(PoolingStrategySpellings, v.pooling) as PoolingStrategy;
+  if (v.overflow !== undefined) o.overflow = canonical(OverflowPolicySpellings, v.overflow) as OverflowPolicy;
+  return o;
+}
+
+function inEmbedOptions(v: EmbedOptions | undefined): EmbedOptions | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const o = { ...v };
+  if (v.pooling !== undefined) o.pooling = canonical(PoolingStrategySpellings, v.pooling) as PoolingStrategy;
+  if (v.overflow !== undefined) o.overflow = canonical(OverflowPolicySpellings, v.overflow) as OverflowPolicy;
+  return o;
+}
+
+function inConvertOptions(v: ConvertOptions | undefined): ConvertOptions | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const o = { ...v };
+  if (v.type !== undefined) o.type = canonical(ConvertTypeSpellings, v.type) as ConvertType;
+  return o;
+}
+
 /** A GGUF embedding model loaded in memory, shared by contexts. */
 export class Model extends binding.Model {
   /** Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error. */
   static override load(path: string): Promise<Model> {
     return callAsync(() => binding.Model.load(path)).then((v) => Object.setPrototypeOf(v, Model.prototype) as Model);
+  }
+
+  /**
+   * Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
+   * without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
+   */
+  override countTokens(text: string): number {
+    return call(() => super.countTokens(text));
+  }
+
+  /**
+   * The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
+   * a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
+   */
+  override tokenize(text: string, maxTokens: number): number[] {
+    return call(() => super.tokenize(text, maxTokens));
   }
 }
 
@@ -22,7 +70,7 @@ export class Context extends binding.Context {
   /** Creates a context on a model and starts its workers; absent params take their defaults. */
   constructor(model: Model, params?: ContextParams) {
     try {
-      super(model, params);
+      super(model, inContextParams(params));
     } catch (e) {
       throw toMullamaError(e);
     }
@@ -30,12 +78,12 @@ export class Context extends binding.Context {
 
   /** Embeds one text. */
   override getEmbedding(text: string, options?: EmbedOptions): Promise<Embedding> {
-    return callAsync(() => super.getEmbedding(text, options));
+    return callAsync(() => super.getEmbedding(text, inEmbedOptions(options)));
   }
 
   /** Embeds many texts at once; results are in input order. */
   override getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]> {
-    return callAsync(() => super.getEmbeddingBatch(texts, options));
+    return callAsync(() => super.getEmbeddingBatch(texts, inEmbedOptions(options)));
   }
 
   /** Running totals of the work done: calls, texts, micro-batches and tokens. */
@@ -66,7 +114,7 @@ export function normalize(vector: VectorLike): Float32Array {
 
 /** Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. */
 export function convertModel(source: string, destination: string, options?: ConvertOptions): Promise<ConvertReport> {
-  return callAsync(() => binding.convertModel(source, destination, options));
+  return callAsync(() => binding.convertModel(source, destination, inConvertOptions(options)));
 }
 
 /** The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`. */

@@ -321,6 +321,10 @@ class Model:
     @staticmethod
     def load_async(path: str) -> asyncio.Future[Model]:
         """Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error."""
+    def count_tokens(self, text: str) -> int:
+        """Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports, without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed."""
+    def tokenize(self, text: str, max_tokens: int) -> list[int]:
+        """The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0, a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay)."""
     @property
     def info(self) -> ModelInfo:
         """Facts about the model."""

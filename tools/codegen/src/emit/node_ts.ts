@@ -6,7 +6,43 @@
 //   the built typings have the IDL's shapes.
 // Enums and records come from the binding as napi declares them (with the IDL's docs).
 
-import type { Callable, ClassDef, Doc, Method, Param, Schema, TypeRef } from "../schema.ts";
+import type { Callable, ClassDef, Doc, EnumDef, Method, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
+
+/**
+ * Enum arguments are read as the core reads them, `@alias`es included (\`cls\`, \`truncate\`):
+ * napi's string enums take only the exact values, so the wrappers canonicalise first. Records
+ * passed in (options, params) are copied with their enum fields canonicalised.
+ */
+let ENUMS = new Map<string, EnumDef>();
+let RECORDS = new Map<string, RecordDef>();
+
+function spellings(e: EnumDef): string {
+  const pairs = e.members.flatMap((m) => [m.value, ...m.aliases].map((v) => `${JSON.stringify(v.toLowerCase())}: ${JSON.stringify(m.value)}`));
+  return `const ${e.name}Spellings: Readonly<Record<string, string>> = { ${pairs.join(", ")} };\n`;
+}
+
+const hasEnumFields = (r: RecordDef) => r.fields.some((f) => f.type.kind === "enum");
+
+/** A record's enum fields canonicalised, in a copy (the caller's object is left alone). */
+function recordIn(r: RecordDef): string {
+  const fixes = r.fields
+    .filter((f) => f.type.kind === "enum")
+    .map((f) => `  if (v.${f.name} !== undefined) o.${f.name} = canonical(${(f.type as { name: string }).name}Spellings, v.${f.name}) as ${(f.type as { name: string }).name};`);
+  return `function in${r.name}(v: ${r.name} | undefined): ${r.name} | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const o = { ...v };
+${fixes.join("\n")}
+  return o;
+}
+`;
+}
+
+/** The argument as passed to the binding: enums and records with enums canonicalised. */
+function argIn(p: Param): string {
+  if (p.type.kind === "enum") return `canonical(${p.type.name}Spellings, ${p.name}) as ${p.type.name}`;
+  if (p.type.kind === "record" && hasEnumFields(RECORDS.get(p.type.name)!)) return `in${p.type.name}(${p.name})`;
+  return p.name;
+}
 
 /** The TypeScript type of a value; a Vector argument also takes `number[]` (VectorLike). */
 function tsType(t: TypeRef, pos: "param" | "return"): string {
@@ -34,7 +70,7 @@ function jsdoc(doc: Doc, indent = ""): string {
 }
 
 const params = (ps: Param[]) => ps.map((p) => `${p.name}${p.optional ? "?" : ""}: ${tsType(p.type, "param")}`).join(", ");
-const args = (ps: Param[]) => ps.map((p) => p.name).join(", ");
+const args = (ps: Param[]) => ps.map(argIn).join(", ");
 
 function returnType(c: Callable): string {
   const t = tsType(c.returns, "return");
@@ -77,6 +113,11 @@ function emitFunction(f: Callable): string {
 }
 
 export function emitNodeApi(s: Schema, header: string): string {
+  ENUMS = new Map(s.enums.map((e) => [e.name, e]));
+  RECORDS = new Map(s.records.map((r) => [r.name, r]));
+  const paramTypes = [...s.classes.flatMap((c) => [...(c.ctor?.params ?? []), ...c.methods.flatMap((m) => m.params)]), ...s.functions.flatMap((f) => f.params)].map((p) => p.type);
+  const inputs = s.records.filter((r) => hasEnumFields(r) && paramTypes.some((t) => t.kind === "record" && t.name === r.name));
+  const enumArgs = s.enums.filter((e) => paramTypes.some((t) => t.kind === "enum" && t.name === e.name) || inputs.some((r) => r.fields.some((f) => f.type.kind === "enum" && f.type.name === e.name)));
   const enums = s.enums.map((e) => e.name);
   const records = s.records.map((r) => r.name);
   return `${header}
@@ -90,6 +131,13 @@ import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 export { ${enums.join(", ")} };
 export type { ${records.join(", ")} };
 
+/** An enum value as the core parses it: case-insensitive, \`-\` read as \`_\`, aliases too. */
+function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unknown {
+  return typeof v === 'string' ? (spellings[v.toLowerCase().replace(/-/g, '_')] ?? v) : v;
+}
+
+${enumArgs.map(spellings).join("")}
+${inputs.map(recordIn).join("\n")}
 ${[...s.classes.map(emitClass), ...s.functions.map(emitFunction)].join("\n")}`;
 }
 

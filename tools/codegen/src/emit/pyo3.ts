@@ -248,6 +248,21 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
       s.params.push(`${n}: Vec<String>`);
       s.sig.push(n);
       s.call.push(`&${n}`);
+    } else if (p.type.kind === "prim") {
+      // Numbers and bools: pyo3 checks the Python type (and the range, for unsigned ints).
+      s.params.push(p.optional ? `${n}: Option<${outType(p.type)}>` : `${n}: ${outType(p.type)}`);
+      s.sig.push(p.optional ? `${n} = None` : n);
+      s.call.push(n);
+    } else if (p.type.kind === "enum") {
+      s.params.push(p.optional ? `${n}: Option<Bound<${lt}, PyAny>>` : `${n}: Bound<${lt}, PyAny>`);
+      s.sig.push(p.optional ? `${n} = None` : n);
+      const arg = enumHelpers(p.type.name).arg;
+      s.prep.push(p.optional ? `    let ${n} = match ${n} {\n        Some(v) => Some(${arg}(&v)?),\n        None => None,\n    };` : `    let ${n} = ${arg}(&${n})?;`);
+      s.call.push(n);
+    } else if (p.type.kind === "array" && p.type.of.kind === "prim") {
+      s.params.push(`${n}: Vec<${outType(p.type.of)}>`);
+      s.sig.push(n);
+      s.call.push(`&${n}`);
     } else {
       throw new Error(`pyo3 emitter: parameter ${c.name}.${p.name} of kind ${p.type.kind} is not supported`);
     }
@@ -279,8 +294,8 @@ function emitCallable(c: Callable, records: Map<string, RecordDef>, target: { ca
     } else if (!c.fallible) {
       ret = c.returns.kind === "vector" ? " -> PyResult<Py<PyArray1<f32>>>" : ` -> PyResult<${outType(c.returns)}>`;
       body = `${inner}    let out = py.detach(move || ${call});\n    Ok(${c.returns.kind === "vector" ? "vector_ret(py, out)" : "out"})`;
-    } else if (c.returns.kind === "prim") {
-      ret = ` -> PyResult<${outType(c.returns)}>`;
+    } else if (c.returns.kind === "prim" || (c.returns.kind === "array" && c.returns.of.kind === "prim")) {
+      ret = ` -> PyResult<${c.returns.kind === "array" ? `Vec<${outType(c.returns.of)}>` : outType(c.returns)}>`;
       body = `${inner}    let out = py.detach(move || ${call});\n    out.map_err(|e| to_py_err(py, e))`;
     } else {
       ret = " -> PyResult<Py<PyAny>>";

@@ -492,6 +492,20 @@ impl Model {
     pub fn load(path: String) -> AsyncTask<ModelLoadTask> {
         AsyncTask::new(ModelLoadTask { path })
     }
+
+    /// Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
+    /// without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
+    #[napi]
+    pub fn count_tokens(&self, env: Env, text: String) -> Result<u32> {
+        ModelApi::count_tokens(&*self.inner, &text).map(|v| v as u32).map_err(|e| throw(&env, e))
+    }
+
+    /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
+    /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
+    #[napi]
+    pub fn tokenize(&self, env: Env, text: String, max_tokens: u32) -> Result<Vec<u32>> {
+        ModelApi::tokenize(&*self.inner, &text, max_tokens).map(|v| v.into_iter().map(Into::into).collect()).map_err(|e| throw(&env, e))
+    }
 }
 
 pub struct ModelLoadTask {

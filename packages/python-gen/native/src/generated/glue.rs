@@ -683,6 +683,24 @@ impl Model {
         spawn_future(py, move || <core::Model as ModelApi>::load(&path), model_ret)
     }
 
+    /// Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
+    /// without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
+    #[pyo3(signature = (text))]
+    fn count_tokens(&self, py: Python<'_>, text: String) -> PyResult<usize> {
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.count_tokens(&text));
+        out.map_err(|e| to_py_err(py, e))
+    }
+
+    /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
+    /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
+    #[pyo3(signature = (text, max_tokens))]
+    fn tokenize(&self, py: Python<'_>, text: String, max_tokens: u32) -> PyResult<Vec<u32>> {
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.tokenize(&text, max_tokens));
+        out.map_err(|e| to_py_err(py, e))
+    }
+
     /// Facts about the model.
     #[getter]
     fn info(&self, py: Python<'_>) -> PyResult<ModelInfo> {
