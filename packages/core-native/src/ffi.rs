@@ -1,13 +1,16 @@
 //! The only module that talks to llama.cpp. Every `unsafe` block of the crate lives here,
 //! behind small owning types (`RawModel`, `RawContext`, `RawBatch`) whose methods are safe
-//! as long as the invariants written next to them hold. Callers check inputs *before*
-//! reaching this module: llama.cpp turns several bad inputs into a process abort.
+//! as long as the invariants written next to them hold; each block says which it relies on
+//! (`SAFETY:`). Callers check inputs *before* reaching this module: llama.cpp turns several bad
+//! inputs into a process abort. Slices handed out are sized by what this module itself read
+//! from llama.cpp or wrote into a batch, never by a length a caller passes in.
 
 use llama_cpp_sys_2 as sys;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::Path;
 use std::ptr::NonNull;
-use std::sync::{Mutex, Once};
+use std::cell::RefCell;
+use std::sync::Once;
 
 pub use sys::llama_token as Token;
 
@@ -32,11 +35,35 @@ impl LlamaPooling {
 }
 
 static BACKEND: Once = Once::new();
-/// The error lines llama.cpp logged since the last `take_last_error`, so a failure can say why.
-static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
+
+thread_local! {
+    /// The error lines llama.cpp logs on this thread while a `capture` runs: a failing call
+    /// says why in its own error, and calls on other threads (other workers, other loads)
+    /// never see or steal each other's lines.
+    static CAPTURED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (one llama.cpp call) and returns its result with the error lines it logged.
+fn capture<R>(f: impl FnOnce() -> R) -> (R, String) {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(String::new()));
+    let r = f();
+    let log = CAPTURED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (r, log)
+}
+
+/// A llama.cpp failure: what it logged, or `fallback` when it logged nothing.
+fn why(log: String, fallback: &str) -> String {
+    if log.is_empty() {
+        fallback.to_string()
+    } else {
+        log
+    }
+}
 
 /// Initialises llama.cpp once per process and routes its log through `log_callback`.
 pub fn init_backend() {
+    // SAFETY: called once (Once) before any other llama.cpp call; the callback is a plain
+    // `extern "C"` fn that lives for the whole process and ignores its user-data pointer.
     BACKEND.call_once(|| unsafe {
         sys::llama_log_set(Some(log_callback), std::ptr::null_mut());
         sys::llama_backend_init();
@@ -56,24 +83,22 @@ unsafe extern "C" fn log_callback(level: sys::ggml_log_level, text: *const c_cha
     let line = unsafe { CStr::from_ptr(text) }.to_string_lossy();
     if level == sys::GGML_LOG_LEVEL_ERROR {
         // Keep every error line of the failing call: the first one usually says why.
-        if let Ok(mut last) = LAST_ERROR.lock() {
-            if last.len() < 2048 {
-                if !last.is_empty() {
-                    last.push_str("; ");
+        // `try_with`: a line logged while this thread's locals are torn down is only shown.
+        let _ = CAPTURED.try_with(|c| {
+            if let Some(buf) = c.borrow_mut().as_mut() {
+                if buf.len() < 2048 {
+                    if !buf.is_empty() {
+                        buf.push_str("; ");
+                    }
+                    buf.push_str(line.trim());
                 }
-                last.push_str(line.trim());
             }
-        }
+        });
     }
     // llama.cpp is chatty; its log is ours to show only when asked for.
     if verbose() {
         eprint!("{line}");
     }
-}
-
-/// Takes (and clears) the error lines llama.cpp logged.
-pub fn take_last_error() -> String {
-    LAST_ERROR.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default()
 }
 
 /// A loaded llama.cpp model. Immutable after load; llama.cpp supports many contexts over one
@@ -82,52 +107,65 @@ pub struct RawModel {
     ptr: NonNull<sys::llama_model>,
 }
 
+// SAFETY: llama.cpp never mutates a model after loading, and its API allows contexts on one
+// model to be created and run from several threads at once.
 unsafe impl Send for RawModel {}
 unsafe impl Sync for RawModel {}
 
 impl RawModel {
     /// Loads a GGUF file. The caller has already checked that it exists and looks like GGUF;
     /// llama.cpp reports deeper problems (truncation, unknown architecture) by returning null.
-    pub fn load(path: &Path) -> Option<RawModel> {
+    /// Err: why llama.cpp refused (its logged error lines).
+    pub fn load(path: &Path) -> Result<RawModel, String> {
         init_backend();
-        let c_path = CString::new(path.to_string_lossy().as_bytes()).ok()?;
-        unsafe {
+        let c_path = CString::new(path.to_string_lossy().as_bytes()).map_err(|_| "the path contains a NUL byte".to_string())?;
+        // SAFETY: `c_path` is a NUL-terminated string that outlives the call; the params come
+        // from llama.cpp's own defaults. A null result is a failed load, never a model.
+        let (ptr, log) = capture(|| unsafe {
             let mut params = sys::llama_model_default_params();
             params.n_gpu_layers = 0;
-            let ptr = sys::llama_model_load_from_file(c_path.as_ptr(), params);
-            NonNull::new(ptr).map(|ptr| RawModel { ptr })
-        }
+            sys::llama_model_load_from_file(c_path.as_ptr(), params)
+        });
+        NonNull::new(ptr).map(|ptr| RawModel { ptr }).ok_or_else(|| why(log, "corrupt or unsupported GGUF"))
     }
 
     fn vocab(&self) -> *const sys::llama_vocab {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_get_vocab(self.ptr.as_ptr()) }
     }
 
     pub fn n_embd(&self) -> usize {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_n_embd_out(self.ptr.as_ptr()).max(0) as usize }
     }
 
     pub fn n_ctx_train(&self) -> usize {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_n_ctx_train(self.ptr.as_ptr()).max(0) as usize }
     }
 
     pub fn has_encoder(&self) -> bool {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_has_encoder(self.ptr.as_ptr()) }
     }
 
     pub fn has_decoder(&self) -> bool {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_has_decoder(self.ptr.as_ptr()) }
     }
 
     pub fn size_bytes(&self) -> u64 {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_size(self.ptr.as_ptr()) }
     }
 
     pub fn n_params(&self) -> u64 {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_n_params(self.ptr.as_ptr()) }
     }
 
     pub fn n_vocab(&self) -> usize {
+        // SAFETY: the vocab belongs to the live model and lives as long as it does.
         unsafe { sys::llama_vocab_n_tokens(self.vocab()).max(0) as usize }
     }
 
@@ -136,6 +174,8 @@ impl RawModel {
         let c_key = CString::new(key).ok()?;
         let mut buf = vec![0u8; 256];
         loop {
+            // SAFETY: live model; `c_key` is NUL-terminated; llama.cpp writes at most
+            // `buf.len()` bytes (NUL included) into `buf` and returns the full length.
             let n = unsafe {
                 sys::llama_model_meta_val_str(
                     self.ptr.as_ptr(),
@@ -175,6 +215,8 @@ impl RawModel {
         let len = i32::try_from(text.len()).ok()?;
         // A WordPiece/BPE token covers at least one byte, plus a few special tokens.
         let mut out: Vec<Token> = vec![0; text.len() + 8];
+        // SAFETY: `text` is `len` valid bytes (llama.cpp reads exactly `len`, no NUL needed);
+        // `out` has room for `out.len()` tokens, the capacity we pass; live vocab.
         let n = unsafe {
             sys::llama_tokenize(
                 self.vocab(),
@@ -191,6 +233,7 @@ impl RawModel {
                 return None;
             }
             out.resize((-n) as usize, 0);
+            // SAFETY: as above, with `out` grown to the count llama.cpp asked for.
             let n2 = unsafe {
                 sys::llama_tokenize(
                     self.vocab(),
@@ -219,6 +262,8 @@ impl RawModel {
 
 impl Drop for RawModel {
     fn drop(&mut self) {
+        // SAFETY: the last owner frees the model once; contexts hold an Arc<Model>, so none
+        // outlives it.
         unsafe { sys::llama_model_free(self.ptr.as_ptr()) }
     }
 }
@@ -240,14 +285,22 @@ pub struct RawContext {
     /// A persistent thread pool: without one ggml spawns and joins its threads on every decode.
     pool: *mut sys::ggml_threadpool,
     pub config: RawContextConfig,
+    /// Length of every vector, read from the model when the context was made.
+    n_embd: usize,
+    /// Tokens and sequences of the last batch run: the bounds of what may be read back.
+    last: (usize, usize),
 }
 
-// A context may move between threads; it is never used by two at once (workers own theirs).
+// SAFETY: a context may move between threads; it is never used by two at once (each worker
+// owns its own, and every method takes `&mut self` or runs on the owner's thread).
 unsafe impl Send for RawContext {}
 
 impl RawContext {
-    pub fn new(model: &RawModel, config: RawContextConfig) -> Option<RawContext> {
-        unsafe {
+    /// Err: why llama.cpp refused (its logged error lines).
+    pub fn new(model: &RawModel, config: RawContextConfig) -> Result<RawContext, String> {
+        // SAFETY: the model is live for the context's whole life (the worker holds an
+        // Arc<Model>); the params start from llama.cpp's defaults; a null context is a failure.
+        let (made, log) = capture(|| unsafe {
             let mut p = sys::llama_context_default_params();
             p.n_ctx = config.n_tokens;
             p.n_batch = config.n_tokens;
@@ -275,14 +328,29 @@ impl RawContext {
             if !pool.is_null() {
                 sys::llama_attach_threadpool(ptr.as_ptr(), pool, pool);
             }
-            Some(RawContext { ptr, pool, config })
-        }
+            Some((ptr, pool))
+        });
+        let (ptr, pool) = made.ok_or_else(|| why(log, "no reason logged"))?;
+        Ok(RawContext { ptr, pool, config, n_embd: model.n_embd(), last: (0, 0) })
+    }
+
+    /// The length of every vector this context returns.
+    pub fn n_embd(&self) -> usize {
+        self.n_embd
     }
 
     /// Runs a batch: `llama_encode` for memory-less encoders, otherwise clears the KV memory
-    /// (every batch is a fresh set of texts) and calls `llama_decode`. Returns llama.cpp's code.
-    pub fn run(&mut self, batch: &RawBatch) -> i32 {
-        unsafe {
+    /// (every batch is a fresh set of texts) and calls `llama_decode`. Err: llama.cpp's code and
+    /// the error lines it logged during this call.
+    pub fn run(&mut self, batch: &RawBatch) -> Result<(), String> {
+        if batch.len() > self.config.n_tokens as usize || batch.n_seqs > self.config.n_seq_max as usize {
+            return Err(format!("a batch of {} tokens in {} sequences does not fit a context of {} tokens and {} sequences", batch.len(), batch.n_seqs, self.config.n_tokens, self.config.n_seq_max));
+        }
+        self.last = (0, 0);
+        // SAFETY: live context; the batch's arrays hold `n_tokens` initialised entries
+        // (RawBatch::push_sequence), which fit n_ctx/n_batch/n_ubatch and n_seq_max (checked
+        // above): the sizes at which llama.cpp would otherwise abort.
+        let (rc, log) = capture(|| unsafe {
             let mem = sys::llama_get_memory(self.ptr.as_ptr());
             if mem.is_null() {
                 sys::llama_encode(self.ptr.as_ptr(), batch.raw)
@@ -290,28 +358,45 @@ impl RawContext {
                 sys::llama_memory_clear(mem, true);
                 sys::llama_decode(self.ptr.as_ptr(), batch.raw)
             }
+        });
+        if rc != 0 {
+            return Err(format!("code {rc}: {}", why(log, "no reason logged")));
+        }
+        self.last = (batch.len(), batch.n_seqs);
+        Ok(())
+    }
+
+    /// The pooled vector of sequence `seq` of the last batch (pooling contexts only).
+    pub fn seq_embedding(&self, seq: usize) -> Option<&[f32]> {
+        if seq >= self.last.1 {
+            return None;
+        }
+        // SAFETY: `seq` was a sequence of the last successful run; llama.cpp returns null or a
+        // pointer to `n_embd` floats it owns until the next run (`&self` keeps that from
+        // happening while the slice lives).
+        unsafe {
+            let p = sys::llama_get_embeddings_seq(self.ptr.as_ptr(), seq as i32);
+            (!p.is_null()).then(|| std::slice::from_raw_parts(p, self.n_embd))
         }
     }
 
-    /// The pooled vector of a sequence (pooling contexts only).
-    pub fn seq_embedding(&self, seq: i32, n_embd: usize) -> Option<&[f32]> {
-        unsafe {
-            let p = sys::llama_get_embeddings_seq(self.ptr.as_ptr(), seq);
-            (!p.is_null()).then(|| std::slice::from_raw_parts(p, n_embd))
+    /// The per-token vector of token `i` of the last batch (pooling-NONE contexts).
+    pub fn token_embedding(&self, i: usize) -> Option<&[f32]> {
+        if i >= self.last.0 {
+            return None;
         }
-    }
-
-    /// The per-token vector of the i-th token of the last batch (pooling-NONE contexts).
-    pub fn token_embedding(&self, i: i32, n_embd: usize) -> Option<&[f32]> {
+        // SAFETY: `i` is an output token of the last successful run (every token is one); as
+        // above, the `n_embd` floats stay valid while `&self` is borrowed.
         unsafe {
-            let p = sys::llama_get_embeddings_ith(self.ptr.as_ptr(), i);
-            (!p.is_null()).then(|| std::slice::from_raw_parts(p, n_embd))
+            let p = sys::llama_get_embeddings_ith(self.ptr.as_ptr(), i as i32);
+            (!p.is_null()).then(|| std::slice::from_raw_parts(p, self.n_embd))
         }
     }
 }
 
 impl Drop for RawContext {
     fn drop(&mut self) {
+        // SAFETY: freed once, by the owner; the pool is detached with the context and freed after.
         unsafe {
             sys::llama_free(self.ptr.as_ptr());
             if !self.pool.is_null() {
@@ -325,14 +410,18 @@ impl Drop for RawContext {
 pub struct RawBatch {
     raw: sys::llama_batch,
     capacity: usize,
+    /// Sequences pushed since the last `clear`.
+    n_seqs: usize,
 }
 
+// SAFETY: the batch owns its arrays (malloc'd by llama_batch_init); nothing else points into them.
 unsafe impl Send for RawBatch {}
 
 impl RawBatch {
     pub fn new(capacity: usize) -> RawBatch {
+        // SAFETY: allocates `capacity` entries per array, one seq id each; freed in Drop.
         let raw = unsafe { sys::llama_batch_init(capacity as i32, 0, 1) };
-        RawBatch { raw, capacity }
+        RawBatch { raw, capacity, n_seqs: 0 }
     }
 
     pub fn capacity(&self) -> usize {
@@ -345,6 +434,7 @@ impl RawBatch {
 
     pub fn clear(&mut self) {
         self.raw.n_tokens = 0;
+        self.n_seqs = 0;
     }
 
     /// Appends one sequence, every token an output. Returns false (and adds nothing) when it
@@ -354,6 +444,8 @@ impl RawBatch {
         if start + tokens.len() > self.capacity {
             return false;
         }
+        // SAFETY: `start + tokens.len() <= capacity` (checked above), the length of every array
+        // llama_batch_init allocated; each entry's seq_id array has room for one id.
         unsafe {
             for (pos, &tok) in tokens.iter().enumerate() {
                 let i = start + pos;
@@ -365,12 +457,14 @@ impl RawBatch {
             }
         }
         self.raw.n_tokens += tokens.len() as i32;
+        self.n_seqs += 1;
         true
     }
 }
 
 impl Drop for RawBatch {
     fn drop(&mut self) {
+        // SAFETY: frees what llama_batch_init allocated, once.
         unsafe { sys::llama_batch_free(self.raw) }
     }
 }

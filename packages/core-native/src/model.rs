@@ -2,7 +2,7 @@
 //! tokenization with the model's own tokenizer and special tokens.
 
 use crate::error::{err, ErrorCode, Result};
-use crate::ffi::{self, RawModel, Token};
+use crate::ffi::{RawModel, Token};
 use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
 use std::io::Read;
 use std::path::Path;
@@ -58,10 +58,9 @@ impl Model {
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
         check_gguf_file(path)?;
-        ffi::take_last_error();
-        let Some(raw) = RawModel::load(path) else {
-            let why = ffi::take_last_error();
-            return err(ErrorCode::ModelInvalid, format!("llama.cpp could not load {}: {}", path.display(), if why.is_empty() { "corrupt or unsupported GGUF" } else { &why }));
+        let raw = match RawModel::load(path) {
+            Ok(raw) => raw,
+            Err(why) => return err(ErrorCode::ModelInvalid, format!("llama.cpp could not load {}: {why}", path.display())),
         };
         let architecture = raw.meta("general.architecture").unwrap_or_default();
         let pooling_raw = raw.meta(&format!("{architecture}.pooling_type")).and_then(|v| v.parse::<i32>().ok());

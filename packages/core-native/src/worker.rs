@@ -96,9 +96,8 @@ impl Worker {
                 flash_attention: self.config.flash_attention,
             };
             self.contexts.remove(&mode);
-            let ctx = RawContext::new(&self.model.raw, config).ok_or_else(|| {
-                Error::new(ErrorCode::EngineFailure, format!("llama.cpp could not create a context for {n} tokens: {}", crate::ffi::take_last_error()))
-            })?;
+            let ctx = RawContext::new(&self.model.raw, config)
+                .map_err(|why| Error::new(ErrorCode::EngineFailure, format!("llama.cpp could not create a context for {n} tokens: {why}")))?;
             self.contexts.insert(mode, ctx);
         }
         Ok(())
@@ -118,32 +117,29 @@ impl Worker {
                 return Err(Error::new(ErrorCode::EngineFailure, "batch overflow"));
             }
         }
-        let n_embd = self.model.info().dimension;
         self.ensure_context(mode, total)?;
         // Disjoint fields: the context is mutated while the batch is read.
         let ctx = self.contexts.get_mut(&mode).expect("ensured above");
-        let rc = ctx.run(&self.batch);
-        if rc != 0 {
-            return Err(Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch (code {rc}): {}", crate::ffi::take_last_error())));
-        }
-        read_vectors(ctx, mode, group, n_embd)
+        ctx.run(&self.batch).map_err(|why| Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch ({why})")))?;
+        read_vectors(ctx, mode, group)
     }
 }
 
-fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item], n_embd: usize) -> Result<Vec<Vec<f32>>> {
+fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item]) -> Result<Vec<Vec<f32>>> {
+    let n_embd = ctx.n_embd();
     let missing = || Error::new(ErrorCode::EngineFailure, "llama.cpp returned no embedding for a sequence");
     match mode {
-        Mode::Sequence(_) => (0..group.len()).map(|s| ctx.seq_embedding(s as i32, n_embd).map(<[f32]>::to_vec).ok_or_else(missing)).collect(),
+        Mode::Sequence(_) => (0..group.len()).map(|s| ctx.seq_embedding(s).map(<[f32]>::to_vec).ok_or_else(missing)).collect(),
         Mode::MaxOverTokens => {
-            let mut offset = 0i32;
+            let mut offset = 0usize;
             let mut out = Vec::with_capacity(group.len());
             for item in group {
                 let mut max = vec![f32::NEG_INFINITY; n_embd];
-                for t in 0..item.tokens.len() as i32 {
-                    let row = ctx.token_embedding(offset + t, n_embd).ok_or_else(missing)?;
+                for t in 0..item.tokens.len() {
+                    let row = ctx.token_embedding(offset + t).ok_or_else(missing)?;
                     max.iter_mut().zip(row).for_each(|(m, v)| *m = m.max(*v));
                 }
-                offset += item.tokens.len() as i32;
+                offset += item.tokens.len();
                 out.push(max);
             }
             Ok(out)
