@@ -8,7 +8,8 @@ import { modelsDir } from './store.js';
 
 const VERSION = '0.1.0';
 
-const HELP = `mullama ${VERSION}: text embeddings with GGUF models on llama.cpp
+/** The top-level help; a function, as it asks the core for the store's folder. */
+const help = () => `mullama ${VERSION}: text embeddings with GGUF models on llama.cpp
 
 Usage: mullama COMMAND [args]
 
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(HELP);
+      process.stdout.write(help());
       return;
     case '--version':
     case '-V':

@@ -1,4 +1,5 @@
-/** The Node package, loaded on first use (so `--help` and usage errors never load the native addon). */
+/** The Node package, loaded on first use: `--version`, usage errors and each command's `--help`
+ * never load the native addon (the top-level `--help` does, to print the store's folder). */
 export type Mullama = typeof import('mullama');
 
 let lib: Promise<Mullama> | undefined;

@@ -3,7 +3,15 @@
  * and reports. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { modelsDir as coreModelsDir, resolveModelPath } from 'mullama';
+import { createRequire } from 'node:module';
+import type { Mullama } from './lib.js';
+
+// The store's rules are the core's; the package (and its native addon) is loaded on first use,
+// synchronously, so that commands which never touch the store never load it.
+let core: Mullama | undefined;
+const mullama = (): Mullama => (core ??= createRequire(import.meta.url)('mullama') as Mullama);
+const coreModelsDir = () => mullama().modelsDir();
+const resolveModelPath = (nameOrPath: string) => mullama().resolveModelPath(nameOrPath);
 import { CliError } from './errors.js';
 
 export const DEFAULT_MODEL = 'all-minilm';

@@ -1,5 +1,6 @@
 // Every command the top-level help lists answers `--help` with its usage and exit 0; the docs'
 // CLI reference page is made of these transcripts.
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from './helpers.mjs';
 
@@ -20,5 +21,19 @@ describe('mullama COMMAND --help', () => {
     const r = await run([cmd, '--help']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: mullama ${cmd}\\b`));
+  });
+});
+
+describe('commands that need no model never load the native addon', () => {
+  const env = { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'fixtures', 'no-native.cjs')}` };
+  it.each([[['--version']], [['embed', '--help']], [['serve', '--help']], [['embed']], [['nosuch']]])('mullama %j', async (args) => {
+    const r = await run(args, { env });
+    expect(r.stderr).not.toMatch(/native (addon loaded|binding)/);
+    expect(r.stdout + r.stderr).toMatch(/mullama/);
+  });
+  it('the guard works: a command that embeds does load it', async () => {
+    const r = await run(['list'], { env });
+    // napi's loader reports the failed load in its own words.
+    expect(r.stderr).toMatch(/native (addon loaded|binding)/);
   });
 });

@@ -8,7 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let info = model.info();
     println!("{}: {} dimensions, {} tokens, {:?} pooling", info.architecture, info.dimension, info.context_length, info.native_pooling);
 
-    // Vectors of different lengths cannot be compared: a typed error (`cosine_similarity` panics)
+    // Vectors of different lengths cannot be compared: a typed error (`cosine_similarity` gives NaN)
     let context = Context::new(model.clone(), ContextParams { embeddings: true, ..Default::default() })?;
     let query = context.get_embedding("Hello!")?;
     let truncated = &query.data[..256]; // as if from a 256-dimension model
