@@ -13,6 +13,7 @@
  * - `@infallible` marks a call that cannot fail (no Result in Rust).
  * - `@http` on an `ErrorCode` member is the HTTP status the server answers it with.
  * - `@contextManager` on a class with an infallible `close()` makes it a Python context manager.
+ * - `@cli` names the `mullama` flag or command that does the same (the glossary's CLI column).
  */
 
 export type U32 = number;
@@ -140,6 +141,7 @@ export interface ContextParams {
   /**
    * Most tokens one text may have, special tokens included. 0: the model's training context.
    * @default 0
+   * @cli --n-ctx
    */
   nCtx?: U32;
   /**
@@ -150,6 +152,7 @@ export interface ContextParams {
   /**
    * CPU threads. 0: all available cores.
    * @default 0
+   * @cli --threads
    */
   nThreads?: U32;
   /**
@@ -160,16 +163,19 @@ export interface ContextParams {
   /**
    * Pooling when a call does not say.
    * @default PoolingStrategy.Mean
+   * @cli --pooling
    */
   pooling?: PoolingStrategy;
   /**
    * L2-normalise vectors when a call does not say.
    * @default false
+   * @cli --normalize
    */
   normalize?: boolean;
   /**
    * What to do with texts longer than `nCtx`.
    * @default OverflowPolicy.Error
+   * @cli --overflow
    */
   overflow?: OverflowPolicy;
   /**
@@ -181,13 +187,25 @@ export interface ContextParams {
 
 /** Per-call options; an absent field falls back to the context's parameters. */
 export interface EmbedOptions {
+  /**
+   * Pooling for this call.
+   * @cli --pooling
+   */
   pooling?: PoolingStrategy;
+  /**
+   * L2-normalise this call's vectors.
+   * @cli --normalize
+   */
   normalize?: boolean;
-  /** What to do with texts longer than the context's `nCtx`, for this call. */
+  /**
+   * What to do with texts longer than the context's `nCtx`, for this call.
+   * @cli --overflow
+   */
   overflow?: OverflowPolicy;
   /**
    * Most tokens the whole call may have (special tokens included), checked before any text is
    * run: more is an `INPUT_TOO_LONG` error. Absent: no limit beyond `nCtx` per text.
+   * @cli serve --max-tokens
    */
   maxTokens?: U32;
   /**
@@ -294,9 +312,15 @@ export declare class Model {
 export declare class Context {
   /** Creates a context on a model and starts its workers; absent params take their defaults. */
   constructor(model: Model, params?: ContextParams);
-  /** Embeds one text. */
+  /**
+   * Embeds one text.
+   * @cli mullama embed MODEL TEXT
+   */
   getEmbedding(text: string, options?: EmbedOptions): Promise<Embedding>;
-  /** Embeds many texts at once; results are in input order. */
+  /**
+   * Embeds many texts at once; results are in input order.
+   * @cli mullama embed MODEL --input FILE
+   */
   getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]>;
   /**
    * Running totals of the work done: calls, texts, micro-batches and tokens.
@@ -310,7 +334,10 @@ export declare class Context {
   close(): void;
 }
 
-/** Cosine similarity in [-1, 1]; 0 when a vector is all zeros. */
+/**
+ * Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
+ * @cli mullama embed MODEL A B --compare
+ */
 export declare function cosineSimilarity(a: Vector, b: Vector): F32;
 
 /** Dot product. */
@@ -322,7 +349,10 @@ export declare function dotProduct(a: Vector, b: Vector): F32;
  */
 export declare function normalize(vector: Vector): Vector;
 
-/** Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file. */
+/**
+ * Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
+ * @cli mullama convert HF_DIR
+ */
 export declare function convertModel(source: string, destination: string, options?: ConvertOptions): Promise<ConvertReport>;
 
 /**

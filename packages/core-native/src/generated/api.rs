@@ -278,7 +278,9 @@ impl Default for ContextParams {
 /// Per-call options; an absent field falls back to the context's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct EmbedOptions {
+    /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
+    /// L2-normalise this call's vectors.
     pub normalize: Option<bool>,
     /// What to do with texts longer than the context's `nCtx`, for this call.
     pub overflow: Option<OverflowPolicy>,

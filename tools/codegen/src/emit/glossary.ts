@@ -1,9 +1,11 @@
-// Schema -> docs/pages/api/glossary.md: each concept and its spelling in every language.
+// Schema -> docs/pages/api/glossary.md: each concept and its spelling in every language; the CLI
+// column is the item's `@cli` tag (the flag or command that does the same), empty without one.
 
-import { kebab, node, python, rust } from "../names.ts";
+import { node, python, rust } from "../names.ts";
 import type { Schema } from "../schema.ts";
 
-const first = (text: string) => text.split("\n")[0].replace(/\|/g, "\\|");
+/** A doc comment as one table cell: its lines joined. */
+const first = (text: string) => text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
 
 export function emitGlossary(s: Schema, header: string): string {
   const rows: string[] = [];
@@ -20,7 +22,7 @@ export function emitGlossary(s: Schema, header: string): string {
   }
   for (const f of s.functions) row(first(f.doc.text), `${node.ident(f.name)}()`, `${python.ident(f.name)}()`, `${rust.ident(f.name)}()`, f.doc.tags.cli?.[0] ?? "");
   for (const r of s.records) {
-    for (const f of r.fields) row(`${r.name}: ${first(f.doc.text)}`, `${r.name}.${node.ident(f.name)}`, `${r.name}.${python.ident(f.name)}`, `${r.name}.${rust.ident(f.name)}`, r.name === "ContextParams" || r.name === "EmbedOptions" ? `--${kebab(f.name)}` : "");
+    for (const f of r.fields) row(`${r.name}: ${first(f.doc.text)}`, `${r.name}.${node.ident(f.name)}`, `${r.name}.${python.ident(f.name)}`, `${r.name}.${rust.ident(f.name)}`, f.doc.tags.cli?.[0] ?? "");
   }
   for (const e of s.enums) {
     for (const m of e.members) row(`${e.name}: ${first(m.doc.text)}`, `${e.name}.${m.name}`, `${e.name}.${m.name}`, `${e.name}::${m.name}`, m.value);

@@ -298,7 +298,9 @@ impl From<ContextParams> for core::ContextParams {
 #[napi(object)]
 #[derive(Debug, Clone, Default)]
 pub struct EmbedOptions {
+    /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
+    /// L2-normalise this call's vectors.
     pub normalize: Option<bool>,
     /// What to do with texts longer than the context's `nCtx`, for this call.
     pub overflow: Option<OverflowPolicy>,
