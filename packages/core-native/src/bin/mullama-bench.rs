@@ -12,6 +12,8 @@ use std::time::Instant;
 /// Our own figures, for the docs site, come from docs/scripts/bench-table.mjs --run.
 const SEED_CPU: [(usize, &str); 5] = [(1, "~10"), (8, "~60"), (32, "~150"), (128, "~200"), (256, "~210")];
 
+const USAGE: &str = "usage: mullama-bench [--model NAME|PATH] [--corpus FILE]... [--batch 1,8,32,128,256] [--texts N]\n                     [--threads N] [--workers N] [--n-batch TOKENS] [--no-flash-attention]";
+
 struct Args {
     model: String,
     corpora: Vec<String>,
@@ -40,7 +42,14 @@ fn parse_args() -> Args {
             "--workers" => a.params.n_workers = val().parse().expect("worker count"),
             "--n-batch" => a.params.n_batch = val().parse().expect("token budget"),
             "--no-flash-attention" => a.params.flash_attention = false,
-            other => panic!("unknown flag {other}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => {
+                eprintln!("mullama-bench: unknown flag {other}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
     }
     if a.corpora.is_empty() {
