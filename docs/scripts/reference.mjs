@@ -150,6 +150,22 @@ function rustItems(srcDir) {
   return items;
 }
 
+/** The `pub fn`s of an inline module (`pub mod NAME { ... }`) anywhere in a crate's sources: the
+ * generated `mullama_core::api::functions`, which the crate re-exports. */
+function rustModuleFns(srcDir, mod) {
+  const items = new Map();
+  for (const f of walk(srcDir).filter((f) => f.endsWith('.rs'))) {
+    const lines = readFileSync(join(srcDir, f), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith(`pub mod ${mod} {`));
+    if (start < 0) continue;
+    for (let i = start + 1; i < lines.length && lines[i] !== '}'; i++) {
+      const m = /^\s+pub fn ([A-Za-z_][A-Za-z0-9_]*)/.exec(lines[i]);
+      if (m) items.set(m[1], { kind: 'fn', doc: docAbove(lines, i) });
+    }
+  }
+  return items;
+}
+
 /** The crate's public items from lib.rs (its own and those re-exported from mullama-core),
  * each linking to its rustdoc page. The rustdoc HTML is not in docs_dir (docs/scripts/rustdoc.sh
  * puts it into the built site as api/rust/), so the links are inline HTML: mkdocs validates
@@ -162,6 +178,11 @@ function rustPage() {
   const names = [];
   for (const m of lib.matchAll(/^pub use mullama_core::(?:\{([^}]*)\}|(\w+));/gm)) {
     for (const n of (m[1] ?? m[2]).split(',').map((s) => s.trim()).filter(Boolean)) names.push([n, core.get(n)]);
+  }
+  // Re-exports from an inline module of the core, e.g. `pub use mullama_core::api::functions::{..}`.
+  for (const m of lib.matchAll(/^pub use mullama_core::(?:\w+::)*(\w+)::\{([^}]*)\};/gm)) {
+    const fns = rustModuleFns(join(root, 'packages/core-native/src'), m[1]);
+    for (const n of m[2].split(',').map((s) => s.trim()).filter(Boolean)) names.push([n, fns.get(n)]);
   }
   for (const m of lib.matchAll(/^pub (?:struct|enum|type|trait|fn|mod) (\w+)/gm)) names.push([m[1], own.get(m[1])]);
   const url = (n, kind) => (kind === 'mod' ? `rust/mullama/${n}/index.html` : `rust/mullama/${kind}.${n}.html`);

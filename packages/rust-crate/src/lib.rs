@@ -27,7 +27,6 @@ pub use mullama_core::{
     Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
     OverflowPolicy, PoolingStrategy, Result,
 };
-use mullama_core::FunctionsApi;
 
 pub mod embedding;
 pub use mullama_core::store;
@@ -97,21 +96,8 @@ impl Context {
     }
 }
 
-/// Converts a Hugging Face BERT-family folder (safetensors) into a GGUF file at `destination`.
-pub fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport> {
-    mullama_core::Api::convert_model(source, destination, options)
-}
-
-/// The folder that holds named models: `$MULLAMA_HOME/models`, else
-/// `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
-pub fn models_dir() -> String {
-    mullama_core::Api::models_dir()
-}
-
-/// The GGUF path for a model name (`all-minilm`, `llama3.2:1b`) or a path, as the CLI resolves it.
-pub fn resolve_model_path(name_or_path: &str) -> String {
-    mullama_core::Api::resolve_model_path(name_or_path)
-}
+// The IDL's free functions, generated with the IDL's docs (mullama_core::api::functions).
+pub use mullama_core::api::functions::{convert_model, models_dir, resolve_model_path};
 
 /// The IDL's Context surface (generated trait): the public Rust API answers to it too, so an IDL
 /// method this crate lacks is a compile error here as well as in the core.

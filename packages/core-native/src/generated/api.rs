@@ -431,3 +431,38 @@ pub trait FunctionsApi {
     /// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
     fn resolve_model_path(name_or_path: &str) -> String;
 }
+
+/// The IDL's free functions, callable without naming the trait.
+pub mod functions {
+    use super::*;
+
+    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros.
+    pub fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32> {
+        <crate::Api as super::FunctionsApi>::cosine_similarity(a, b)
+    }
+
+    /// Dot product.
+    pub fn dot_product(a: &[f32], b: &[f32]) -> Result<f32> {
+        <crate::Api as super::FunctionsApi>::dot_product(a, b)
+    }
+
+    /// The vector scaled to unit length; an all-zero vector comes back unchanged.
+    pub fn normalize(vector: &[f32]) -> Vec<f32> {
+        <crate::Api as super::FunctionsApi>::normalize(vector)
+    }
+
+    /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
+    pub fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport> {
+        <crate::Api as super::FunctionsApi>::convert_model(source, destination, options)
+    }
+
+    /// The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
+    pub fn models_dir() -> String {
+        <crate::Api as super::FunctionsApi>::models_dir()
+    }
+
+    /// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
+    pub fn resolve_model_path(name_or_path: &str) -> String {
+        <crate::Api as super::FunctionsApi>::resolve_model_path(name_or_path)
+    }
+}

@@ -178,6 +178,30 @@ ${fns.map((f) => signature(f, null)).join("\n")}
 `;
 }
 
+/**
+ * The IDL's free functions as plain functions, with the IDL's docs: the \`mullama\` crate
+ * re-exports them rather than writing its own copies. (Its \`embedding\` module keeps the
+ * seed's number-returning \`cosine_similarity\` and \`dot_product\` beside these.)
+ */
+function emitFunctionsModule(fns: Callable[]): string {
+  const items = fns.map((f) => {
+    const params = f.params.map((p) => `${rust.ident(p.name)}: ${paramType(p)}`);
+    let ret = ownedType(f.returns);
+    if (f.fallible) ret = `Result<${ret}>`;
+    const arrow = ret === "()" ? "" : ` -> ${ret}`;
+    return `${rustdocLines(f.doc, "    ")}    pub fn ${rust.ident(f.name)}(${params.join(", ")})${arrow} {
+        <crate::Api as super::FunctionsApi>::${rust.ident(f.name)}(${f.params.map((p) => rust.ident(p.name)).join(", ")})
+    }`;
+  });
+  return `/// The IDL's free functions, callable without naming the trait.
+pub mod functions {
+    use super::*;
+
+${items.join("\n\n")}
+}
+`;
+}
+
 export function emitRust(s: Schema, header: string): string {
   return [
     `${header}
@@ -189,5 +213,6 @@ use crate::error::{Error, Result};
     ...s.records.map(emitRecord),
     ...s.classes.map(emitClassTrait),
     emitFunctionsTrait(s.functions),
+    emitFunctionsModule(s.functions),
   ].join("\n");
 }
