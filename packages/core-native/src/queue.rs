@@ -35,7 +35,8 @@ pub struct Request {
     pub texts: Vec<String>,
     pub mode: Mode,
     pub normalize: bool,
-    pub max_tokens: usize,
+    /// Most tokens of one text (the context's `nCtx`); `overflow` says what happens beyond.
+    pub max_text_tokens: usize,
     pub overflow: OverflowPolicy,
     /// Most tokens of the whole call (`EmbedOptions.maxTokens`).
     pub token_budget: Option<usize>,

@@ -160,7 +160,7 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Embedding {
 fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
     let n = r.texts.len();
     let tokenize = |(index, text): (usize, &String)| {
-        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_for(text, r.max_tokens, r.overflow)))
+        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_for(text, r.max_text_tokens, r.overflow)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
             .map_err(|e| at_index(n, index, e))?;
         Ok(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode: r.mode, normalize: r.normalize, dimensions: r.dimensions, slot: r.slot.clone(), index })

@@ -13,7 +13,6 @@ import type { Callable, ClassDef, Doc, EnumDef, Method, Param, RecordDef, Schema
  * napi's string enums take only the exact values, so the wrappers canonicalise first. Records
  * passed in (options, params) are copied with their enum fields canonicalised.
  */
-let ENUMS = new Map<string, EnumDef>();
 let RECORDS = new Map<string, RecordDef>();
 
 function spellings(e: EnumDef): string {
@@ -113,7 +112,6 @@ function emitFunction(f: Callable): string {
 }
 
 export function emitNodeApi(s: Schema, header: string): string {
-  ENUMS = new Map(s.enums.map((e) => [e.name, e]));
   RECORDS = new Map(s.records.map((r) => [r.name, r]));
   const paramTypes = [...s.classes.flatMap((c) => [...(c.ctor?.params ?? []), ...c.methods.flatMap((m) => m.params)]), ...s.functions.flatMap((f) => f.params)].map((p) => p.type);
   const inputs = s.records.filter((r) => hasEnumFields(r) && paramTypes.some((t) => t.kind === "record" && t.name === r.name));

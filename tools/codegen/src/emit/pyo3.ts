@@ -244,10 +244,6 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
       s.params.push(`${n}: String`);
       s.sig.push(n);
       s.call.push(`&${n}`);
-    } else if (p.type.kind === "array" && p.type.of.kind === "prim" && p.type.of.name === "string") {
-      s.params.push(`${n}: Vec<String>`);
-      s.sig.push(n);
-      s.call.push(`&${n}`);
     } else if (p.type.kind === "prim") {
       // Numbers and bools: pyo3 checks the Python type (and the range, for unsigned ints).
       s.params.push(p.optional ? `${n}: Option<${outType(p.type)}>` : `${n}: ${outType(p.type)}`);
