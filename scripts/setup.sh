@@ -49,7 +49,8 @@ bash scripts/link-cli.sh >&2
 
 # --- test level --------------------------------------------------------------------------------
 # chromium: the headless browser of the docs site test (puppeteer-core downloads none).
-apt_install chromium
+# qemu-user: the release tests run the packed addon and wheel on an emulated pre-AVX2 CPU.
+apt_install chromium qemu-user
 
 step "pnpm install (every package: test, docs and benchmark tools)" -- corepack pnpm install --frozen-lockfile
 

@@ -35,6 +35,8 @@ impl LlamaPooling {
 }
 
 static BACKEND: Once = Once::new();
+/// Set when the `portable` build found no CPU backend module: every model load fails with it.
+static BACKEND_MISSING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 thread_local! {
     /// The error lines llama.cpp logs on this thread while a `capture` runs: a failing call
@@ -66,8 +68,55 @@ pub fn init_backend() {
     // `extern "C"` fn that lives for the whole process and ignores its user-data pointer.
     BACKEND.call_once(|| unsafe {
         sys::llama_log_set(Some(log_callback), std::ptr::null_mut());
-        sys::llama_backend_init();
+        // Our backend first: llama_backend_init loads backends itself only when none is
+        // registered, and then searches the build machine's folder, the executable's folder
+        // and the current directory, which would dlopen whatever libggml-*.so lies there.
+        load_cpu_backend();
+        if BACKEND_MISSING.get().is_none() {
+            sys::llama_backend_init();
+        }
     });
+}
+
+/// Portable builds: registers the best CPU backend module for this CPU (see backends.rs).
+#[cfg(feature = "portable")]
+fn load_cpu_backend() {
+    let Some(dir) = crate::backends::find_dir() else {
+        let _ = BACKEND_MISSING.set(crate::backends::missing_message());
+        return;
+    };
+    let Ok(c_dir) = CString::new(dir.to_string_lossy().as_bytes()) else {
+        let _ = BACKEND_MISSING.set(format!("the backend folder {} contains a NUL byte", dir.display()));
+        return;
+    };
+    // SAFETY: `c_dir` is NUL-terminated and outlives the call; ggml copies what it keeps. It
+    // dlopens each `libggml-*` module of the folder, asks it to score this CPU and registers
+    // the best one; modules that do not fit the CPU score 0 and are never run.
+    unsafe { sys::ggml_backend_load_all_from_path(c_dir.as_ptr()) };
+    // SAFETY: plain queries of ggml's backend registry, filled by the call above.
+    if unsafe { sys::ggml_backend_dev_count() } == 0 {
+        let _ = BACKEND_MISSING.set(format!("no CPU backend in {} fits this CPU", dir.display()));
+    }
+}
+
+/// Static builds link the CPU backend in: nothing to load.
+#[cfg(not(feature = "portable"))]
+fn load_cpu_backend() {}
+
+/// The folder of the libggml shared library this process runs (portable builds), found from
+/// the address of one of its functions.
+#[cfg(feature = "portable")]
+pub fn ggml_library_dir() -> Option<std::path::PathBuf> {
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    let addr = sys::ggml_backend_load_all_from_path as *const c_void;
+    // SAFETY: dladdr only reads the loader's tables and fills `info`; `dli_fname` points into
+    // them (valid while the library stays loaded, which it does for the whole process).
+    let found = unsafe { libc::dladdr(addr, &mut info) } != 0 && !info.dli_fname.is_null();
+    if !found {
+        return None;
+    }
+    let file = unsafe { CStr::from_ptr(info.dli_fname) }.to_string_lossy().into_owned();
+    std::fs::canonicalize(file).ok()?.parent().map(|p| p.to_path_buf())
 }
 
 fn verbose() -> bool {
@@ -118,6 +167,9 @@ impl RawModel {
     /// Err: why llama.cpp refused (its logged error lines).
     pub fn load(path: &Path) -> Result<RawModel, String> {
         init_backend();
+        if let Some(why) = BACKEND_MISSING.get() {
+            return Err(why.clone());
+        }
         let c_path = CString::new(path.to_string_lossy().as_bytes()).map_err(|_| "the path contains a NUL byte".to_string())?;
         // SAFETY: `c_path` is a NUL-terminated string that outlives the call; the params come
         // from llama.cpp's own defaults. A null result is a failed load, never a model.
@@ -324,7 +376,10 @@ impl RawContext {
             p.no_perf = true;
             let ptr = NonNull::new(sys::llama_init_from_model(model.as_ptr(), p))?;
             let mut tp = sys::ggml_threadpool_params_default(config.n_threads);
-            let pool = sys::ggml_threadpool_new(&mut tp);
+            let pool = match cpu_threadpool_fns() {
+                Some((new, _)) => new(&mut tp),
+                None => std::ptr::null_mut(),
+            };
             if !pool.is_null() {
                 sys::llama_attach_threadpool(ptr.as_ptr(), pool, pool);
             }
@@ -399,11 +454,38 @@ impl Drop for RawContext {
         // SAFETY: freed once, by the owner; the pool is detached with the context and freed after.
         unsafe {
             sys::llama_free(self.ptr.as_ptr());
-            if !self.pool.is_null() {
-                sys::ggml_threadpool_free(self.pool);
+            if let (false, Some((_, free))) = (self.pool.is_null(), cpu_threadpool_fns()) {
+                free(self.pool);
             }
         }
     }
+}
+
+type ThreadpoolNew = unsafe extern "C" fn(*mut sys::ggml_threadpool_params) -> *mut sys::ggml_threadpool;
+type ThreadpoolFree = unsafe extern "C" fn(*mut sys::ggml_threadpool);
+
+/// `ggml_threadpool_new`/`_free` of the CPU backend in use. They live in the CPU backend, which
+/// portable builds load at run time (one module per CPU generation), so they are looked up in
+/// its registry entry instead of linked; llama-server does the same. None: no CPU backend, or
+/// one without thread pools (ggml then runs its own threads per decode).
+fn cpu_threadpool_fns() -> Option<(ThreadpoolNew, ThreadpoolFree)> {
+    static FNS: std::sync::OnceLock<Option<(ThreadpoolNew, ThreadpoolFree)>> = std::sync::OnceLock::new();
+    *FNS.get_or_init(|| {
+        // SAFETY: registry queries with NUL-terminated literals; a non-null proc address for
+        // these names is the backend's function of exactly the signature ggml.h declares.
+        unsafe {
+            let reg = sys::ggml_backend_reg_by_name(c"CPU".as_ptr());
+            if reg.is_null() {
+                return None;
+            }
+            let new = sys::ggml_backend_reg_get_proc_address(reg, c"ggml_threadpool_new".as_ptr());
+            let free = sys::ggml_backend_reg_get_proc_address(reg, c"ggml_threadpool_free".as_ptr());
+            if new.is_null() || free.is_null() {
+                return None;
+            }
+            Some((std::mem::transmute::<*mut c_void, ThreadpoolNew>(new), std::mem::transmute::<*mut c_void, ThreadpoolFree>(free)))
+        }
+    })
 }
 
 /// A llama_batch with room for `capacity` tokens, one sequence id per token.

@@ -6,6 +6,8 @@
 //! and CLI front ends all call this crate, so every language gets the same numbers.
 
 mod api_impl;
+#[cfg(feature = "portable")]
+mod backends;
 mod completion;
 mod context;
 pub mod convert;
