@@ -49,8 +49,9 @@ bash scripts/link-cli.sh >&2
 
 # --- test level --------------------------------------------------------------------------------
 # chromium: the headless browser of the docs site test (puppeteer-core downloads none).
-# qemu-user: the release tests run the packed addon and wheel on an emulated pre-AVX2 CPU.
-apt_install chromium qemu-user
+# qemu-user: the release tests run the packed addon and wheel on an emulated pre-AVX2 CPU;
+# patchelf: the wheel's bundled libraries get an $ORIGIN rpath (packages/python-gen/native/build.rs).
+apt_install chromium qemu-user patchelf
 
 step "pnpm install (every package: test, docs and benchmark tools)" -- corepack pnpm install --frozen-lockfile
 

@@ -5,6 +5,7 @@
 //!   `libggml-cpu-*.so`) into target/<triple>/<profile>/, beside the binaries cargo builds, the
 //!   same folder llama-cpp-sys-2 already links its `.so` names into; a binary there, or its
 //!   folder copied elsewhere, runs without LD_LIBRARY_PATH;
+//! - tells the bindings' build scripts where both folders are (DEP_MULLAMA_CORE_*);
 //! - gives this crate's own binaries and tests an rpath to that folder.
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,9 @@ fn main() {
     }
     let backends = PathBuf::from(backends);
     let lib = backends.parent().expect("backends folder has a parent").join("lib");
+    // For the bindings' build scripts: the wheel carries these files inside its package.
+    println!("cargo:lib_dir={}", lib.display());
+    println!("cargo:backends_dir={}", backends.display());
     // OUT_DIR is target/<triple>/<profile>/build/mullama-core-<hash>/out.
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let Some(profile_dir) = out.ancestors().nth(3) else { return };
