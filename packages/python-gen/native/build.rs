@@ -1,5 +1,7 @@
 //! The wheel carries llama.cpp's shared libraries (portable build) inside the `mullama` package,
-//! beside the extension module, which finds them through its $ORIGIN rpath. Copying them into
+//! in `mullama/lib/` (a folder, not a module: tools that list a package's modules, such as mypy's
+//! stubtest, would take each `.so` beside `__init__.py` for an extension module), where the
+//! extension module finds them through its $ORIGIN/lib rpath. Copying them into
 //! the package's source folder here, during the cargo build that maturin runs, makes every way
 //! of building the wheel carry them: `maturin build`, `maturin develop`, and pip building the
 //! sdist from source.
@@ -8,7 +10,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     // DT_RPATH (not DT_RUNPATH): it also applies to the libraries' dependencies on each other.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,--disable-new-dtags,-rpath,$ORIGIN");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--disable-new-dtags,-rpath,$ORIGIN/lib");
     }
     println!("cargo:rerun-if-env-changed=DEP_MULLAMA_CORE_LIB_DIR");
     println!("cargo:rerun-if-env-changed=DEP_MULLAMA_CORE_BACKENDS_DIR");
@@ -22,6 +24,8 @@ fn main() {
         println!("cargo:warning=no python/mullama above {}: the wheel will lack llama.cpp's libraries", manifest.display());
         return;
     };
+    let package = package.join("lib");
+    let _ = std::fs::create_dir_all(&package);
     // Stale copies from another llama.cpp build must not mix with this one.
     for entry in std::fs::read_dir(&package).into_iter().flatten().flatten() {
         if is_runtime_file(&entry.file_name().to_string_lossy()) {

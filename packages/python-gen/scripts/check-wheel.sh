@@ -3,7 +3,7 @@
 # 1. builds the sdist, and the release wheel from it (so the sdist provably builds from
 #    source): maturin --zig links everything, llama.cpp included, against glibc 2.17, which
 #    makes the wheel manylinux2014; it carries llama.cpp's shared libraries and every CPU backend
-#    inside the `mullama` package, beside the extension module (rpath $ORIGIN, native/build.rs);
+#    inside the `mullama` package (mullama/lib, the extension's rpath; native/build.rs);
 # 2. checks it with auditwheel and prints the policy it meets and its size;
 # 3. installs it with pip into a fresh venv outside the workspace, runs the spec's Python tab
 #    there, and runs it again on an emulated x86-64 without AVX2 (qemu -cpu SandyBridge), where
@@ -53,7 +53,7 @@ echo "auditwheel: the wheel is consistent with $tag"
 listing="$(unzip -l "$wheel")"
 awk 'NR>3 && $4 ~ /\.so/ {n++; s+=$1} END {printf "wheel: %d shared objects, %.1f MB unpacked\n", n, s/1e6}' <<<"$listing"
 echo "wheel: $(basename "$wheel") $(du -h "$wheel" | cut -f1)"
-for want in mullama/_native.abi3.so mullama/libllama.so.0 mullama/libggml-cpu-sse42.so mullama/libggml-cpu-haswell.so mullama/libggml-cpu-skylakex.so; do
+for want in mullama/_native.abi3.so mullama/lib/libllama.so.0 mullama/lib/libggml-cpu-sse42.so mullama/lib/libggml-cpu-haswell.so mullama/lib/libggml-cpu-skylakex.so; do
   grep -q " $want$" <<<"$listing" || { echo "wheel lacks $want" >&2; exit 1; }
 done
 
