@@ -33,7 +33,7 @@ step "pnpm $(sed -nE 's/.*"packageManager": *"pnpm@([^"]+)".*/\1/p' package.json
 # Only the CLI and what it is built from (the npm package mullama, the napi tool, esbuild, tsc).
 step "pnpm install for the mullama command" -- corepack pnpm install --frozen-lockfile --filter '@mullama/cli...'
 
-step "cargo build: the core and the Rust crate (compiles llama.cpp: 4-6 minutes on 2 cores)" -- \
+step "cargo build: the core and the Rust crate (compiles llama.cpp and its 14 CPU backends: 6-7 minutes on 2 cores)" -- \
   cargo build --release -p mullama-core -p mullama --bins --examples
 
 step "build the mullama command (napi binding, TypeScript layer, CLI bundle)" -- \
