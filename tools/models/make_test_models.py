@@ -10,6 +10,9 @@ Writes into DIR:
   tiny-llama.gguf        same weights as convert would write them (q/k permuted for NORM rope)
   corrupt-truncated.gguf tiny-bert.gguf cut to half its size
   not-a-gguf.gguf        a text file
+  variants/NAME-hf/      BERT-family layouts for mullama-convert's tests (pooler, MLM heads with a
+                         "bert." prefix, cased vocab, no token types + odd vocab size, vocab.txt only,
+                         XLM-R with a Unigram tokenizer), and reference/variant-NAME.json for each
 
 The weights are random (fixed seed) but the shapes, names, metadata and tokenizers
 are real, so llama.cpp loads the GGUFs and tools/models/reference.py can compute
@@ -21,12 +24,16 @@ import argparse
 import json
 import logging
 import string
+import sys
 from pathlib import Path
 
 import gguf
 import numpy as np
 from safetensors.numpy import save_file
-from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference  # noqa: E402  (the float64 forward pass, for the converter variants' expected vectors)
 
 SEED = 1234
 
@@ -100,12 +107,14 @@ def bert_vocab() -> list[str]:
     return vocab
 
 
-def bert_tokenizer(vocab: list[str]) -> Tokenizer:
+def bert_tokenizer(vocab: list[str], lowercase: bool = True, in_sequence: bool = False,
+                   max_input_chars_per_word: int = 100) -> Tokenizer:
     ids = {t: i for i, t in enumerate(vocab)}
     tok = Tokenizer(models.WordPiece(vocab=ids, unk_token="[UNK]", continuing_subword_prefix="##",
-                                     max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
-                                                strip_accents=None, lowercase=True)
+                                     max_input_chars_per_word=max_input_chars_per_word))
+    norm = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=None,
+                                      lowercase=lowercase)
+    tok.normalizer = normalizers.Sequence([norm]) if in_sequence else norm
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
@@ -115,8 +124,7 @@ def bert_tokenizer(vocab: list[str]) -> Tokenizer:
     return tok
 
 
-def bert_weights(rng: np.random.Generator, n_vocab: int) -> dict[str, np.ndarray]:
-    c = BERT_CFG
+def bert_weights(rng: np.random.Generator, n_vocab: int, c: dict = BERT_CFG) -> dict[str, np.ndarray]:
     d, ff = c["hidden_size"], c["intermediate_size"]
 
     def lin(o, i, name):  # HF Linear: weight (out, in) + bias (out)
@@ -128,9 +136,10 @@ def bert_weights(rng: np.random.Generator, n_vocab: int) -> dict[str, np.ndarray
     t = {
         "embeddings.word_embeddings.weight": rng.normal(0, 0.1, (n_vocab, d)),
         "embeddings.position_embeddings.weight": rng.normal(0, 0.05, (c["max_position_embeddings"], d)),
-        "embeddings.token_type_embeddings.weight": rng.normal(0, 0.05, (c["type_vocab_size"], d)),
-        **ln("embeddings.LayerNorm"),
     }
+    if c["type_vocab_size"] > 0:  # type_vocab_size 0: a model without token type embeddings
+        t["embeddings.token_type_embeddings.weight"] = rng.normal(0, 0.05, (c["type_vocab_size"], d))
+    t |= ln("embeddings.LayerNorm")
     for i in range(c["num_hidden_layers"]):
         p = f"encoder.layer.{i}"
         t |= lin(d, d, f"{p}.attention.self.query") | lin(d, d, f"{p}.attention.self.key")
@@ -309,6 +318,154 @@ def make_llama(out: Path, rng: np.random.Generator) -> None:
     write_gguf(out / "tiny-llama.gguf", w, map_tensor_names(conv, gguf.MODEL_ARCH.LLAMA, c["num_hidden_layers"]))
 
 
+# ---------------------------------------------------------------------------- converter variants
+# HF folders in the layouts sentence-transformers models come in, for mullama-convert's tests
+# (packages/core-native/src/convert/tests/variants.rs): each is converted there, embedded by the
+# engine and compared with reference/variant-NAME.json, which reference.py computes here from the
+# HF folder alone. Nothing of these goes through gguf-py.
+
+VARIANT_EXTRA_TEXTS = ["Hello World, HELLO world!", "The Quick Brown Fox", "Résumé ÉTÉ Ñandú",
+                       "supercalifragilistic expialidocious"]
+CASED_WORDS = ["Hello", "World", "The", "Quick", "Rust", "Python", "HELLO", "JavaScript"]
+XLMR_CFG = dict(BERT_CFG, max_position_embeddings=130, type_vocab_size=1, layer_norm_eps=1e-5)
+
+
+def variant_texts() -> list[str]:
+    texts = json.loads((Path(__file__).resolve().parents[2] / "scenarios/reference-texts.json").read_text("utf-8"))
+    return texts + VARIANT_EXTRA_TEXTS
+
+
+def st_files(hf: Path, pooling: str | None, normalize: bool, max_seq_length: int | None = None,
+             prompts: dict | None = None, default_prompt: str | None = None) -> None:
+    """sentence-transformers' files: modules.json (+ Pooling config), sentence_bert_config.json,
+    config_sentence_transformers.json."""
+    if pooling is None:
+        return
+    modes = ["cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens", "weightedmean_tokens", "lasttoken"]
+    mods = [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
+    if normalize:
+        mods.append({"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"})
+    write_json(hf / "modules.json", mods)
+    write_json(hf / "1_Pooling" / "config.json", {"word_embedding_dimension": BERT_CFG["hidden_size"],
+                                                  **{f"pooling_mode_{m}": m == pooling for m in modes},
+                                                  "include_prompt": True})
+    write_json(hf / "sentence_bert_config.json", {"max_seq_length": max_seq_length, "do_lower_case": False})
+    if prompts is not None:
+        write_json(hf / "config_sentence_transformers.json", {"prompts": prompts, "default_prompt_name": default_prompt,
+                                                              "similarity_fn_name": "cosine"})
+
+
+def bert_variant(out: Path, name: str, rng: np.random.Generator, *, arch="BertModel", prefix="", pooler=False,
+                 heads=(), type_vocab_size=2, cased=False, vocab_holes=0, tokenizer_json=True, in_sequence=False,
+                 max_input_chars_per_word=100, st=None) -> None:
+    hf = out / "variants" / f"{name}-hf"
+    vocab = bert_vocab()
+    if cased:  # upper-case letters and words are reachable only when nothing lowercases
+        vocab += [c for c in string.ascii_uppercase] + ["##" + c for c in string.ascii_uppercase] + CASED_WORDS
+    if vocab_holes:  # an odd vocab_size with ids no token has (get_vocab_base fills them with [PADi])
+        assert (len(vocab) + vocab_holes) % 2 == 1
+    n_vocab = len(vocab) + vocab_holes
+    cfg = dict(BERT_CFG, type_vocab_size=type_vocab_size)
+    w = bert_weights(rng, n_vocab, cfg)
+    d = cfg["hidden_size"]
+    if pooler:
+        w["pooler.dense.weight"] = rng.normal(0, 0.08, (d, d)).astype(np.float32)
+        w["pooler.dense.bias"] = rng.normal(0, 0.02, (d,)).astype(np.float32)
+    w = {prefix + k: v for k, v in w.items()}
+    for h, shape in heads:  # task heads outside the encoder ("V": vocab size): the converter skips them
+        w[h] = rng.normal(0, 0.05, [n_vocab if x == "V" else x for x in shape]).astype(np.float32)
+
+    hf.mkdir(parents=True, exist_ok=True)
+    write_json(hf / "config.json", {"architectures": [arch], "model_type": "bert", "vocab_size": n_vocab,
+                                    "pad_token_id": 0, "position_embedding_type": "absolute", **cfg})
+    save_file(w, str(hf / "model.safetensors"), metadata={"format": "pt"})
+    (hf / "vocab.txt").write_text("".join(t + "\n" for t in vocab), encoding="utf-8")
+    if tokenizer_json:
+        bert_tokenizer(vocab, lowercase=not cased, in_sequence=in_sequence,
+                       max_input_chars_per_word=max_input_chars_per_word).save(str(hf / "tokenizer.json"))
+    sp = {"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+    write_json(hf / "tokenizer_config.json", {"do_lower_case": not cased, **sp, "tokenize_chinese_chars": True,
+                                              "strip_accents": None, "tokenizer_class": "BertTokenizer",
+                                              "model_max_length": cfg["max_position_embeddings"]})
+    st_files(hf, **(st or {"pooling": None, "normalize": False}))
+
+
+def xlmr_tokenizer() -> Tokenizer:
+    """A SentencePiece-style Unigram tokenizer.json as XLM-R's (<s> <pad> </s> <unk> first,
+    RobertaProcessing), with a normalizer llama.cpp's UGM tokenizer reproduces without a
+    precompiled charsmap: strip + collapse runs of spaces (SentencePiece's remove_extra_whitespaces)."""
+    rng = np.random.default_rng(SEED + 7)
+    pieces = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    words = [w for w in BERT_WORDS + CASED_WORDS + ["quick", "brown", "fox", "lazy", "dog", "spaces"]]
+    chars = list(string.ascii_letters + string.digits + string.punctuation) + ACCENTED + CJK
+    seen = set()
+    for p, base in [("\u2581" + w, -6.0) for w in words] + [("\u2581" + c, -9.0) for c in chars] + \
+                   [(c, -10.0) for c in chars] + [(s[2:], -8.0) for s in BERT_SUFFIXES] + [("\u2581", -7.0)]:
+        if p not in seen:
+            seen.add(p)
+            pieces.append((p, base - float(rng.uniform(0, 1))))  # distinct scores: no Viterbi ties
+    pieces.append(("<mask>", 0.0))
+    tok = Tokenizer(models.Unigram(pieces, unk_id=3, byte_fallback=False))
+    tok.normalizer = normalizers.Sequence([normalizers.Strip(left=True, right=True),
+                                           normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False)
+                            for t in ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]])
+    return tok
+
+
+def xlmr_variant(out: Path, rng: np.random.Generator) -> None:
+    """XLMRobertaForMaskedLM: "roberta." prefix, an lm_head, positions from padding_idx + 1 = 2."""
+    hf = out / "variants" / "xlmr-hf"
+    tok = xlmr_tokenizer()
+    n_vocab = tok.get_vocab_size()
+    c = XLMR_CFG
+    w = {"roberta." + k: v for k, v in bert_weights(rng, n_vocab, c).items()}
+    d = c["hidden_size"]
+    for h, shape in [("lm_head.dense.weight", (d, d)), ("lm_head.dense.bias", (d,)), ("lm_head.layer_norm.weight", (d,)),
+                     ("lm_head.layer_norm.bias", (d,)), ("lm_head.decoder.weight", (n_vocab, d)), ("lm_head.bias", (n_vocab,))]:
+        w[h] = rng.normal(0, 0.05, shape).astype(np.float32)
+    hf.mkdir(parents=True, exist_ok=True)
+    write_json(hf / "config.json", {"architectures": ["XLMRobertaForMaskedLM"], "model_type": "xlm-roberta",
+                                    "vocab_size": n_vocab, "pad_token_id": 1, "bos_token_id": 0, "eos_token_id": 2,
+                                    "position_embedding_type": "absolute", **c})
+    save_file(w, str(hf / "model.safetensors"), metadata={"format": "pt"})
+    tok.save(str(hf / "tokenizer.json"))
+    write_json(hf / "tokenizer_config.json", {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>",
+                                              "cls_token": "<s>", "unk_token": "<unk>", "pad_token": "<pad>",
+                                              "mask_token": "<mask>", "clean_up_tokenization_spaces": True,
+                                              "model_max_length": 128, "tokenizer_class": "XLMRobertaTokenizer"})
+    st_files(hf, pooling="mean_tokens", normalize=True, max_seq_length=128)
+
+
+def make_variants(out: Path) -> None:
+    mlm_heads = [("cls.predictions.bias", ("V",)), ("cls.predictions.decoder.weight", ("V", 64)), ("cls.predictions.transform.dense.weight", (64, 64)),
+                 ("cls.predictions.transform.dense.bias", (64,)), ("cls.predictions.transform.LayerNorm.weight", (64,)),
+                 ("cls.predictions.transform.LayerNorm.bias", (64,)), ("cls.seq_relationship.weight", (2, 64)),
+                 ("cls.seq_relationship.bias", (2,))]
+    prompts = {"query": "query: ", "passage": "passage: ", "empty": ""}
+    # (name, options); each variant gets its own generator so adding one never changes another
+    variants = [
+        ("bert-pooler-cls", dict(pooler=True, st=dict(pooling="cls_token", normalize=False, max_seq_length=64,
+                                                       prompts=prompts, default_prompt="query"))),
+        ("bert-mlm-cased", dict(arch="BertForMaskedLM", prefix="bert.", heads=mlm_heads, pooler=True, type_vocab_size=1,
+                                cased=True, st=dict(pooling="max_tokens", normalize=True, max_seq_length=128))),
+        ("bert-notypes-oddvocab", dict(type_vocab_size=0, vocab_holes=5, in_sequence=True, max_input_chars_per_word=12,
+                                       st=dict(pooling="lasttoken", normalize=False))),
+        ("bert-vocabtxt", dict(tokenizer_json=False)),
+    ]
+    texts = variant_texts()
+    for i, (name, opts) in enumerate(variants):
+        bert_variant(out, name, np.random.default_rng(SEED + 100 + i), **opts)
+    xlmr_variant(out, np.random.default_rng(SEED + 200))
+    for name in [n for n, _ in variants] + ["xlmr"]:
+        res = reference.run(out / "variants" / f"{name}-hf", texts)
+        write_json(out / "reference" / f"variant-{name}.json", res)
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -324,6 +481,7 @@ def main() -> None:
     # separate generators so changing one model never changes the other's weights
     make_bert(out, np.random.default_rng(SEED))
     make_llama(out, np.random.default_rng(SEED + 1))
+    make_variants(out)
 
     data = (out / "tiny-bert.gguf").read_bytes()
     (out / "corrupt-truncated.gguf").write_bytes(data[: len(data) // 2])

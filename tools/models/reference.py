@@ -7,13 +7,16 @@ GGUF, so it checks the engine against the original weights rather than against o
     python tools/models/reference.py --hf-dir DIR --texts-file texts.json --out out.json [--normalize]
     python tools/models/reference.py --hf-dir DIR --texts-file texts.json --out out.json --tokens-only
 
-Supported: BERT (model_type "bert", e.g. all-MiniLM-L6-v2 or tiny-bert-hf) and llama
+Supported: BERT (model_type "bert", e.g. all-MiniLM-L6-v2 or tiny-bert-hf; with or without
+token type embeddings, WordPiece from tokenizer.json or vocab.txt), RoBERTa/XLM-R (model_type
+"roberta"/"xlm-roberta": positions counted from padding_idx + 1, any tokenizer.json) and llama
 (model_type "llama", only with the character-level vocab.json written by make_test_models.py).
 
 out.json: {"model", "arch", "dimension", "native_pooling", "normalized", "gelu",
-           "items": [{"text", "tokens", "pooled": {"mean","first","last","max"[,"native"]}
+           "items": [{"text", "tokens", "pooled": {"mean","first","last","max","weightedmean"[,"native"]}
                       [, "token_embeddings"]}]}
-Pooling is over ALL token rows, special tokens included ([CLS]/[SEP], <s>), as llama.cpp does.
+Pooling is over ALL token rows, special tokens included ([CLS]/[SEP], <s>), as llama.cpp does;
+"weightedmean" weighs row i (from 0) by i + 1, as sentence-transformers' weighted-mean pooling.
 """
 from __future__ import annotations
 
@@ -74,9 +77,11 @@ def gelu(x, variant):
 def load_weights(hf_dir: Path) -> dict[str, np.ndarray]:
     w = {}
     for name, arr in load_file(str(hf_dir / "model.safetensors")).items():
-        # some BERT checkpoints (BertForMaskedLM etc.) prefix "bert."; all-MiniLM-L6-v2 does not
-        if name.startswith("bert."):
-            name = name[5:]
+        # task checkpoints (BertForMaskedLM, XLMRobertaForMaskedLM, ...) prefix the encoder's
+        # tensors with "bert." / "roberta."; all-MiniLM-L6-v2 does not
+        for prefix in ("bert.", "roberta."):
+            if name.startswith(prefix):
+                name = name[len(prefix):]
         w[name] = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
     return w
 
@@ -91,7 +96,8 @@ def native_pooling(hf_dir: Path) -> str | None:
             cfg = json.loads((hf_dir / mod["path"] / "config.json").read_text(encoding="utf-8"))
             # same precedence as convert_hf_to_gguf.py's _try_set_pooling_type
             for key, name in [("pooling_mode_mean_tokens", "mean"), ("pooling_mode_cls_token", "first"),
-                              ("pooling_mode_lasttoken", "last"), ("pooling_mode_max_tokens", "max")]:
+                              ("pooling_mode_lasttoken", "last"), ("pooling_mode_max_tokens", "max"),
+                              ("pooling_mode_weightedmean_tokens", "weightedmean")]:
                 if cfg.get(key):
                     return name
     return None
@@ -100,19 +106,51 @@ def native_pooling(hf_dir: Path) -> str | None:
 # ---------------------------------------------------------------------------- BERT
 
 
+GELU_ACTS = ("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_python", "gelu_accurate")
+
+
+def tokenizer_from_vocab_txt(hf_dir: Path):
+    """The slow BertTokenizer rebuilt from vocab.txt + tokenizer_config.json (folders without
+    tokenizer.json), with the same defaults as transformers."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
+    vocab = {}
+    for i, line in enumerate((hf_dir / "vocab.txt").read_text(encoding="utf-8").splitlines()):
+        vocab[line] = i
+    cfg_path = hf_dir / "tokenizer_config.json"
+    cfg = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {}
+    tok = Tokenizer(models.WordPiece(vocab=vocab, unk_token=cfg.get("unk_token", "[UNK]")))
+    tok.normalizer = normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=cfg.get("tokenize_chinese_chars", True),
+        strip_accents=cfg.get("strip_accents"), lowercase=cfg.get("do_lower_case", True))
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    cls, sep = cfg.get("cls_token", "[CLS]"), cfg.get("sep_token", "[SEP]")
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{cls} $A {sep}", special_tokens=[(cls, vocab[cls]), (sep, vocab[sep])])
+    return tok
+
+
 class Bert:
+    """BERT, and RoBERTa/XLM-R (the same encoder; positions start at padding_idx + 1)."""
+
     def __init__(self, hf_dir: Path, cfg: dict, gelu_variant: str):
         from tokenizers import Tokenizer
 
         self.cfg, self.gelu = cfg, gelu_variant
-        if cfg.get("hidden_act", "gelu") != "gelu":
+        if cfg.get("hidden_act", "gelu") not in GELU_ACTS:
             raise SystemExit(f"unsupported hidden_act {cfg.get('hidden_act')!r}")
-        self.tok = Tokenizer.from_file(str(hf_dir / "tokenizer.json"))
+        if (hf_dir / "tokenizer.json").is_file():
+            self.tok = Tokenizer.from_file(str(hf_dir / "tokenizer.json"))
+        else:
+            self.tok = tokenizer_from_vocab_txt(hf_dir)
         # all-MiniLM's tokenizer.json pads/truncates to 128; llama.cpp does neither
         self.tok.no_truncation()
         self.tok.no_padding()
         self.w = None
         self.hf_dir = hf_dir
+        # RobertaEmbeddings.create_position_ids_from_input_ids: padding_idx + 1 + i without padding
+        roberta = cfg.get("model_type") in ("roberta", "xlm-roberta")
+        self.pos0 = cfg.get("pad_token_id", 1) + 1 if roberta else 0
 
     def tokenize(self, text: str) -> list[int]:
         return self.tok.encode(text, add_special_tokens=True).ids  # [CLS] ... [SEP]
@@ -124,8 +162,9 @@ class Bert:
         eps, nh = c["layer_norm_eps"], c["num_attention_heads"]
         n = len(ids)
         x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:n]
-             + w["embeddings.token_type_embeddings.weight"][0])  # token type 0 only, like llama.cpp
+             + w["embeddings.position_embeddings.weight"][self.pos0:self.pos0 + n])
+        if "embeddings.token_type_embeddings.weight" in w:  # absent when type_vocab_size is 0
+            x = x + w["embeddings.token_type_embeddings.weight"][0]  # token type 0 only, like llama.cpp
         x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
 
         def lin(h, name):
@@ -216,13 +255,15 @@ class Llama:
 
 
 def pool(rows: np.ndarray) -> dict[str, np.ndarray]:
-    return {"mean": rows.mean(0), "first": rows[0], "last": rows[-1], "max": rows.max(0)}
+    wts = np.arange(1, len(rows) + 1, dtype=np.float64)[:, None]
+    return {"mean": rows.mean(0), "first": rows[0], "last": rows[-1], "max": rows.max(0),
+            "weightedmean": (rows * wts).sum(0) / wts.sum()}
 
 
 def load_model(hf_dir: Path, gelu_variant: str):
     cfg = json.loads((hf_dir / "config.json").read_text(encoding="utf-8"))
     mt = cfg.get("model_type")
-    if mt == "bert":
+    if mt in ("bert", "roberta", "xlm-roberta"):
         return Bert(hf_dir, cfg, gelu_variant), "bert"
     if mt == "llama":
         return Llama(hf_dir, cfg), "llama"

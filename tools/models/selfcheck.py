@@ -6,11 +6,13 @@
 Generates the models twice into temp dirs (must be byte-identical), re-reads both GGUFs with
 gguf.GGUFReader, checks names / shapes / values / metadata against the HF folders, emulates
 llama.cpp's WPM and NORM-rope conventions on the GGUF side and compares them with the HF side,
-and runs the reference on English, accented and CJK text.
+runs the reference on English, accented and CJK text, and checks the converter variants'
+layouts and the reference's handling of them (vocab.txt tokenizer, cased text, XLM-R).
 """
 from __future__ import annotations
 
 import filecmp
+import json
 import subprocess
 import sys
 import tempfile
@@ -179,6 +181,46 @@ def check_llama(d: Path) -> None:
     print("llama tokens:", [i["tokens"] for i in ref["items"]])
 
 
+def check_variants(d: Path) -> None:
+    """The converter variants: layouts as intended, and reference.py's handling of each."""
+    from tokenizers import Tokenizer
+
+    v = d / "variants"
+    refs = {p.stem[len("variant-"):]: json.loads(p.read_text("utf-8")) for p in (d / "reference").glob("variant-*.json")}
+    assert sorted(refs) == sorted(p.name[:-3] for p in v.iterdir()), (sorted(refs), list(v.iterdir()))
+    names = {k: set(load_file(str(v / f"{k}-hf" / "model.safetensors"))) for k in refs}
+    assert "pooler.dense.weight" in names["bert-pooler-cls"]
+    assert "bert.pooler.dense.weight" in names["bert-mlm-cased"] and "cls.predictions.bias" in names["bert-mlm-cased"]
+    assert not any("token_type" in n for n in names["bert-notypes-oddvocab"])
+    assert "roberta.embeddings.position_embeddings.weight" in names["xlmr"] and "lm_head.bias" in names["xlmr"]
+    assert not (v / "bert-vocabtxt-hf" / "tokenizer.json").exists()
+    cfg = json.loads((v / "bert-notypes-oddvocab-hf" / "config.json").read_text("utf-8"))
+    assert cfg["vocab_size"] % 2 == 1 and cfg["type_vocab_size"] == 0
+
+    # reference.py's vocab.txt tokenizer is the tokenizer.json one where both exist.
+    hf = v / "bert-pooler-cls-hf"
+    fast, slow = Tokenizer.from_file(str(hf / "tokenizer.json")), reference.tokenizer_from_vocab_txt(hf)
+    for t in TEXTS:
+        assert fast.encode(t).ids == slow.encode(t).ids, t
+    # Cased keeps case and accents; uncased folds them.
+    by_text = {k: {it["text"]: it for it in r["items"]} for k, r in refs.items()}
+    hello = "Hello World, HELLO world!"
+    assert len(set(by_text["bert-mlm-cased"][hello]["tokens"][1:-1])) == 6  # Hello World , HELLO world !
+    assert by_text["bert-pooler-cls"][hello]["tokens"][1:3] == by_text["bert-pooler-cls"][hello]["tokens"][4:6]
+    # max_input_chars_per_word 12: the 20-character word is one [UNK].
+    assert by_text["bert-notypes-oddvocab"]["supercalifragilistic expialidocious"]["tokens"] == [2, 1, 1, 3]
+    # XLM-R: <s> ... </s>, spaces collapsed and stripped, positions from padding_idx + 1.
+    x = by_text["xlmr"]
+    assert all(it["tokens"][0] == 0 and it["tokens"][-1] == 2 for it in x.values())
+    assert x["  leading and trailing spaces  "]["tokens"] == reference.Bert(v / "xlmr-hf", json.loads(
+        (v / "xlmr-hf" / "config.json").read_text("utf-8")), "ggml-cpu").tokenize("leading and trailing spaces")
+    assert refs["xlmr"]["native_pooling"] == "mean" and refs["bert-notypes-oddvocab"]["native_pooling"] == "last"
+    # weighted mean: row i weighs i + 1
+    rows = np.array([[1.0, 0.0], [0.0, 3.0]])
+    assert np.allclose(reference.pool(rows)["weightedmean"], [1 / 3, 2.0])
+    print("variants:", ", ".join(sorted(refs)))
+
+
 def check_error_files(d: Path) -> None:
     full, cut = (d / "tiny-bert.gguf").stat().st_size, (d / "corrupt-truncated.gguf").stat().st_size
     assert cut == full // 2
@@ -203,6 +245,7 @@ def main() -> None:
                 assert filecmp.cmp(p, b / p.relative_to(a), shallow=False), f"not deterministic: {p.name}"
         check_bert(a)
         check_llama(a)
+        check_variants(a)
         check_error_files(a)
     print("selfcheck OK")
 

@@ -25,12 +25,6 @@ pub struct StTensor {
     pub end: u64,
 }
 
-impl StTensor {
-    pub fn n_elements(&self) -> u64 {
-        self.shape.iter().product()
-    }
-}
-
 pub struct SafeTensors {
     path: PathBuf,
     file: File,
@@ -39,10 +33,7 @@ pub struct SafeTensors {
 }
 
 fn bad<T>(path: &Path, msg: impl std::fmt::Display) -> Result<T> {
-    Err(Error::new(
-        ErrorCode::ConvertFailed,
-        format!("{}: {msg}", path.display()),
-    ))
+    Err(Error::new(ErrorCode::ConvertFailed, format!("{}: {msg}", path.display())))
 }
 
 fn dtype_size(dtype: &str) -> Option<u64> {
@@ -57,36 +48,16 @@ fn dtype_size(dtype: &str) -> Option<u64> {
 
 impl SafeTensors {
     pub fn open(path: &Path) -> Result<SafeTensors> {
-        let mut file = File::open(path).map_err(|e| {
-            Error::new(
-                ErrorCode::ModelNotFound,
-                format!("cannot open {}: {e}", path.display()),
-            )
-        })?;
-        let file_len = file
-            .metadata()
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::Io,
-                    format!("cannot stat {}: {e}", path.display()),
-                )
-            })?
-            .len();
+        let mut file =
+            File::open(path).map_err(|e| Error::new(ErrorCode::ModelNotFound, format!("cannot open {}: {e}", path.display())))?;
+        let file_len = file.metadata().map_err(|e| Error::new(ErrorCode::Io, format!("cannot stat {}: {e}", path.display())))?.len();
         let mut len_bytes = [0u8; 8];
         if file.read_exact(&mut len_bytes).is_err() {
-            return bad(
-                path,
-                "file is shorter than the 8-byte safetensors header length",
-            );
+            return bad(path, "file is shorter than the 8-byte safetensors header length");
         }
         let header_len = u64::from_le_bytes(len_bytes);
         if header_len > MAX_HEADER_BYTES || header_len > file_len - 8 {
-            return bad(
-                path,
-                format!(
-                    "header length {header_len} exceeds the file (truncated or not safetensors)"
-                ),
-            );
+            return bad(path, format!("header length {header_len} exceeds the file (truncated or not safetensors)"));
         }
         let mut header = vec![0u8; header_len as usize];
         if let Err(e) = file.read_exact(&mut header) {
@@ -108,37 +79,30 @@ impl SafeTensors {
                 continue;
             }
             let dtype = entry.get("dtype").and_then(|d| d.as_str());
-            let shape: Option<Vec<u64>> = entry
-                .get("shape")
-                .and_then(|s| s.as_array())
-                .and_then(|a| a.iter().map(|d| d.as_u64()).collect());
-            let offsets: Option<Vec<u64>> = entry
-                .get("data_offsets")
-                .and_then(|s| s.as_array())
-                .and_then(|a| a.iter().map(|d| d.as_u64()).collect());
+            let shape: Option<Vec<u64>> =
+                entry.get("shape").and_then(|s| s.as_array()).and_then(|a| a.iter().map(|d| d.as_u64()).collect());
+            let offsets: Option<Vec<u64>> =
+                entry.get("data_offsets").and_then(|s| s.as_array()).and_then(|a| a.iter().map(|d| d.as_u64()).collect());
             let (Some(dtype), Some(shape), Some(offsets)) = (dtype, shape, offsets) else {
-                return bad(
-                    path,
-                    format!("tensor '{name}' lacks a valid dtype, shape or data_offsets"),
-                );
+                return bad(path, format!("tensor '{name}' lacks a valid dtype, shape or data_offsets"));
             };
             let [begin, end] = offsets[..] else {
-                return bad(
-                    path,
-                    format!("tensor '{name}' data_offsets must have two entries"),
-                );
+                return bad(path, format!("tensor '{name}' data_offsets must have two entries"));
             };
             if begin > end || end > data_len {
-                return bad(path, format!("tensor '{name}' data [{begin}, {end}) lies outside the {data_len} data bytes (truncated file?)"));
+                return bad(
+                    path,
+                    format!("tensor '{name}' data [{begin}, {end}) lies outside the {data_len} data bytes (truncated file?)"),
+                );
             }
-            let expected = shape
-                .iter()
-                .try_fold(1u64, |acc, &d| acc.checked_mul(d))
-                .zip(dtype_size(dtype))
-                .and_then(|(n, s)| n.checked_mul(s));
+            let expected =
+                shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)).zip(dtype_size(dtype)).and_then(|(n, s)| n.checked_mul(s));
             // Unknown dtypes are tolerated here (the tensor may be skipped); size is checked when read.
             if dtype_size(dtype).is_some() && expected != Some(end - begin) {
-                return bad(path, format!("tensor '{name}' has {} data bytes but shape {shape:?} of {dtype} needs {expected:?}", end - begin));
+                return bad(
+                    path,
+                    format!("tensor '{name}' has {} data bytes but shape {shape:?} of {dtype} needs {expected:?}", end - begin),
+                );
             }
             tensors.push(StTensor {
                 name: name.clone(),
@@ -149,11 +113,7 @@ impl SafeTensors {
             });
         }
         tensors.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(SafeTensors {
-            path: path.to_path_buf(),
-            file,
-            tensors,
-        })
+        Ok(SafeTensors { path: path.to_path_buf(), file, tensors })
     }
 
     /// Reads a floating-point tensor and widens it to f32 (exact for F16/BF16 sources).
@@ -161,37 +121,17 @@ impl SafeTensors {
         let elem = match t.dtype.as_str() {
             "F32" => 4,
             "F16" | "BF16" => 2,
-            other => {
-                return bad(
-                    &self.path,
-                    format!(
-                        "tensor '{}' has dtype {other}; only F32, F16 and BF16 are supported",
-                        t.name
-                    ),
-                )
-            }
+            other => return bad(&self.path, format!("tensor '{}' has dtype {other}; only F32, F16 and BF16 are supported", t.name)),
         };
         let mut raw = vec![0u8; (t.end - t.start) as usize];
-        let read = self
-            .file
-            .seek(SeekFrom::Start(t.start))
-            .and_then(|_| self.file.read_exact(&mut raw));
+        let read = self.file.seek(SeekFrom::Start(t.start)).and_then(|_| self.file.read_exact(&mut raw));
         if let Err(e) = read {
             return bad(&self.path, format!("cannot read tensor '{}': {e}", t.name));
         }
         Ok(match elem {
-            4 => raw
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            _ if t.dtype == "F16" => raw
-                .chunks_exact(2)
-                .map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]])))
-                .collect(),
-            _ => raw
-                .chunks_exact(2)
-                .map(|b| bf16_to_f32(u16::from_le_bytes([b[0], b[1]])))
-                .collect(),
+            4 => raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+            _ if t.dtype == "F16" => raw.chunks_exact(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect(),
+            _ => raw.chunks_exact(2).map(|b| bf16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect(),
         })
     }
 }

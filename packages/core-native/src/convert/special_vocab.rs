@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::vocab::Added;
+
 /// SpecialVocab's token kinds, in its order, with the GGUF key each one is written to
 /// ("seperator" is the real, misspelled key).
 const SPECIAL_TYPES: [(&str, &str); 7] = [
@@ -24,15 +26,12 @@ pub type SpecialTokens = (Vec<(&'static str, u32)>, Vec<(&'static str, bool)>);
 pub fn special_vocab(
     tok_json: Option<&Value>,
     mut tok_cfg: Option<&mut serde_json::Map<String, Value>>,
-    added: &[(String, u32, bool)],
+    added: &[Added],
     config: &Value,
     n_vocab: u32,
 ) -> SpecialTokens {
     let cfg_str = |cfg: &Option<&mut serde_json::Map<String, Value>>, k: &str| {
-        cfg.as_ref()
-            .and_then(|c| c.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+        cfg.as_ref().and_then(|c| c.get(k)).and_then(|v| v.as_str()).map(str::to_string)
     };
     let mut add: HashMap<&str, bool> = HashMap::new();
     if let Some(tj) = tok_json {
@@ -50,18 +49,12 @@ pub fn special_vocab(
             eos = Some(s.clone());
         }
         let post = tj.get("post_processor").filter(|p| !p.is_null());
-        let processors: Vec<&Value> = match post
-            .and_then(|p| p.get("processors"))
-            .and_then(|p| p.as_array())
-        {
+        let processors: Vec<&Value> = match post.and_then(|p| p.get("processors")).and_then(|p| p.as_array()) {
             Some(list) => list.iter().collect(),
             None => post.into_iter().collect(),
         };
         let special_id = |v: Option<&Value>| {
-            v.and_then(|e| e.get("SpecialToken"))
-                .and_then(|s| s.get("id"))
-                .and_then(|i| i.as_str())
-                .map(str::to_string)
+            v.and_then(|e| e.get("SpecialToken")).and_then(|s| s.get("id")).and_then(|i| i.as_str()).map(str::to_string)
         };
         for p in processors {
             match p.get("type").and_then(|t| t.as_str()) {
@@ -95,21 +88,12 @@ pub fn special_vocab(
                     }
                     // Pair template "[first] A <sep...> B [last]": decide add_sep from the middle.
                     let start = usize::from(first.is_some() && special_id(pair.first()) == first);
-                    let stop = pair.len().saturating_sub(usize::from(
-                        last.is_some() && special_id(pair.last()) == last,
-                    ));
-                    let inner = if start < stop {
-                        &pair[start..stop]
-                    } else {
-                        &pair[..0]
-                    };
+                    let stop = pair.len().saturating_sub(usize::from(last.is_some() && special_id(pair.last()) == last));
+                    let inner = if start < stop { &pair[start..stop] } else { &pair[..0] };
                     fn seq(v: Option<&Value>) -> Option<&str> {
                         v?.get("Sequence")?.get("id")?.as_str()
                     }
-                    if inner.len() > 2
-                        && seq(inner.first()) == Some("A")
-                        && seq(inner.last()) == Some("B")
-                    {
+                    if inner.len() > 2 && seq(inner.first()) == Some("A") && seq(inner.last()) == Some("B") {
                         let mid = &inner[1..inner.len() - 1];
                         let is_sep = |e: Option<String>| e.is_some() && (e == sep || e == eos);
                         let mut add_sep = is_sep(special_id(mid.first())) && last.is_none();
@@ -127,10 +111,7 @@ pub fn special_vocab(
     let mut ids: HashMap<&str, u32> = HashMap::new();
     if let Some(cfg) = tok_cfg.as_deref() {
         for (typ, _) in SPECIAL_TYPES {
-            if let Some(b) = cfg
-                .get(&format!("add_{typ}_token"))
-                .and_then(|v| v.as_bool())
-            {
+            if let Some(b) = cfg.get(&format!("add_{typ}_token")).and_then(|v| v.as_bool()) {
                 add.insert(typ, b);
             }
             let content = match cfg.get(&format!("{typ}_token")) {
@@ -138,10 +119,7 @@ pub fn special_vocab(
                 Some(Value::Object(o)) => o.get("content").and_then(|c| c.as_str()),
                 _ => None,
             };
-            if let Some(id) = content
-                .and_then(|c| added.iter().find(|a| a.0 == c))
-                .map(|a| a.1)
-            {
+            if let Some(id) = content.and_then(|c| added.iter().find(|a| a.content == c)).map(|a| a.id) {
                 if id < n_vocab {
                     ids.entry(typ).or_insert(id);
                 }
@@ -150,26 +128,17 @@ pub fn special_vocab(
     }
     // config.json `<typ>_token_id` fills whatever is still missing.
     for (typ, _) in SPECIAL_TYPES {
-        if let Some(id) = config
-            .get(format!("{typ}_token_id"))
-            .and_then(|v| v.as_u64())
-        {
+        if let Some(id) = config.get(format!("{typ}_token_id")).and_then(|v| v.as_u64()) {
             if id < n_vocab as u64 {
                 ids.entry(typ).or_insert(id as u32);
             }
         }
     }
-    let special_ids = SPECIAL_TYPES
-        .iter()
-        .filter_map(|(t, key)| ids.get(t).map(|&id| (*key, id)))
-        .collect();
-    let add_flags = [
-        ("bos", "tokenizer.ggml.add_bos_token"),
-        ("eos", "tokenizer.ggml.add_eos_token"),
-        ("sep", "tokenizer.ggml.add_sep_token"),
-    ]
-    .iter()
-    .filter_map(|(t, key)| add.get(t).map(|&b| (*key, b)))
-    .collect();
+    let special_ids = SPECIAL_TYPES.iter().filter_map(|(t, key)| ids.get(t).map(|&id| (*key, id))).collect();
+    let add_flags =
+        [("bos", "tokenizer.ggml.add_bos_token"), ("eos", "tokenizer.ggml.add_eos_token"), ("sep", "tokenizer.ggml.add_sep_token")]
+            .iter()
+            .filter_map(|(t, key)| add.get(t).map(|&b| (*key, b)))
+            .collect();
     (special_ids, add_flags)
 }
