@@ -14,6 +14,13 @@
 //! 3. the folder the build installed them to (a `cargo build`/`cargo run` on this machine).
 //!
 //! Without `portable`, the CPU backend is linked in statically and there is nothing to find.
+//!
+//! We score the modules ourselves rather than letting ggml take the best, to leave out the one
+//! that uses AMX (`sapphirerapids`): on a Sapphire Rapids VM (AMX permitted, tile config
+//! working in a plain C test) its q8_0/q4 matmul kernel dies with SIGILL on `tileloadd`
+//! inside llama.cpp, which takes the whole process down on any quantized model. The next best
+//! module (AVX-512 with VNNI/BF16) runs those models fine. `MULLAMA_CPU_BACKEND=NAME` forces
+//! one module (e.g. `sapphirerapids`, to try AMX anyway, or `x64` to compare).
 
 use std::path::PathBuf;
 
@@ -43,6 +50,68 @@ fn has_cpu_backend(dir: &std::path::Path) -> bool {
         let name = name.to_string_lossy();
         name.contains("ggml-cpu") && (name.ends_with(".so") || name.ends_with(".dylib") || name.ends_with(".dll"))
     })
+}
+
+/// Modules left out unless asked for by name (see the module comment).
+const UNSAFE_VARIANTS: &[&str] = &["sapphirerapids"];
+
+/// The CPU module to load from `dir`: `$MULLAMA_CPU_BACKEND` if set, else the best-scoring
+/// module for this CPU among the safe ones. `Err` says why none fits.
+pub fn pick_cpu_module(dir: &std::path::Path) -> Result<PathBuf, String> {
+    let forced = std::env::var("MULLAMA_CPU_BACKEND").ok().filter(|v| !v.is_empty());
+    let mut modules: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let variant = name.strip_prefix("libggml-cpu-")?.strip_suffix(".so")?.to_string();
+            Some((variant, e.path()))
+        })
+        .collect();
+    modules.sort();
+    if let Some(want) = forced {
+        return modules
+            .into_iter()
+            .find(|(v, _)| *v == want)
+            .map(|(_, p)| p)
+            .ok_or_else(|| format!("MULLAMA_CPU_BACKEND={want}: no libggml-cpu-{want}.so in {}", dir.display()));
+    }
+    let mut best: Option<(i32, PathBuf)> = None;
+    for (variant, path) in modules {
+        if UNSAFE_VARIANTS.contains(&variant.as_str()) {
+            continue;
+        }
+        let score = module_score(&path).unwrap_or(0);
+        if score > 0 && best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, path));
+        }
+    }
+    best.map(|(_, p)| p).ok_or_else(|| format!("no CPU backend in {} fits this CPU", dir.display()))
+}
+
+/// What a module's `ggml_backend_score` says of this CPU (0: cannot run here). The function
+/// only reads CPUID, so calling it is safe whatever instructions the rest of the module uses.
+fn module_score(path: &std::path::Path) -> Option<i32> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: dlopen of a ggml backend module (its constructors only set up tables); we look
+    // up one symbol of the documented signature `int ggml_backend_score(void)`, call it, and
+    // close the handle; nothing from the module outlives the call.
+    unsafe {
+        let handle = libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
+        if handle.is_null() {
+            return None;
+        }
+        let sym = libc::dlsym(handle, c"ggml_backend_score".as_ptr());
+        let score = if sym.is_null() {
+            None
+        } else {
+            let f: extern "C" fn() -> i32 = std::mem::transmute(sym);
+            Some(f())
+        };
+        libc::dlclose(handle);
+        score
+    }
 }
 
 /// Why no model can load: no folder had a CPU backend.
