@@ -139,7 +139,9 @@ export interface ContextParams {
    */
   embeddings?: boolean;
   /**
-   * Most tokens one text may have, special tokens included. 0: the model's training context.
+   * Most tokens one text may have, special tokens included. 0: the model's default length
+   * (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
+   * training context. At most the training context.
    * @default 0
    * @cli --n-ctx
    */
@@ -161,14 +163,14 @@ export interface ContextParams {
    */
   nWorkers?: U32;
   /**
-   * Pooling when a call does not say.
-   * @default PoolingStrategy.Mean
+   * Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
+   * what its file declares, else `Mean`).
    * @cli --pooling
    */
   pooling?: PoolingStrategy;
   /**
-   * L2-normalise vectors when a call does not say.
-   * @default false
+   * L2-normalise vectors when a call does not say. Absent: the model's own
+   * (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises).
    * @cli --normalize
    */
   normalize?: boolean;
@@ -256,6 +258,18 @@ export interface ModelInfo {
   contextLength: Usize;
   /** The model's own pooling, absent for plain decoders. */
   nativePooling?: PoolingStrategy;
+  /**
+   * The length its sentence-transformers config embeds with (`max_seq_length`), when the file
+   * records one; longer texts follow the overflow policy at this length unless `nCtx` says more.
+   */
+  maxSeqLength?: Usize;
+  /** Tokens per text a context allows when `nCtx` is 0: `maxSeqLength`, else `contextLength`. */
+  defaultLength: Usize;
+  /** Pooling a context uses when neither it nor the call says: `nativePooling`, else `Mean`. */
+  defaultPooling: PoolingStrategy;
+  /** Whether vectors are L2-normalised when neither the context nor the call says. */
+  defaultNormalize: boolean;
+
   /** True for bidirectional encoders (BERT), false for causal decoders. */
   isEncoder: boolean;
   vocabSize: Usize;

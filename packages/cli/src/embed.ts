@@ -15,13 +15,16 @@ export const EMBED_HELP = `Usage: mullama embed MODEL [TEXT...] [options]
 Embeds texts with MODEL (a GGUF file path or a store name such as all-minilm or llama3.2:1b).
 
 Options:
-  --pooling ${PoolingStrategy_VALUES.join('|')}   how token vectors become one vector (default: mean)
-  --normalize                            L2-normalise the vectors
+  --pooling ${PoolingStrategy_VALUES.join('|')}   how token vectors become one vector
+                                         (default: the model's own, else mean)
+  --normalize, --no-normalize            L2-normalise the vectors, or not (default: what the
+                                         model's sentence-transformers config says, else not)
   --compare                              with two texts: print their cosine similarity
   --format text|json|ndjson              output (default text: dimension + vector)
   --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
   --overflow ${OverflowPolicy_VALUES.join('|')}   texts longer than the context (default error)
-  --n-ctx N                              most tokens per text (default: the model's context)
+  --n-ctx N                              most tokens per text (default: the model's length,
+                                         e.g. 256 for all-minilm, at most its context)
   --threads N                            CPU threads (default: all cores)
   --batch N                              texts per call for bulk input (default 64)
 `;
@@ -129,6 +132,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
     options: {
       pooling: { type: 'string' },
       normalize: { type: 'boolean' },
+      'no-normalize': { type: 'boolean' },
       compare: { type: 'boolean' },
       format: { type: 'string' },
       input: { type: 'string', short: 'i' },
@@ -160,7 +164,9 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const { Model, Context, cosineSimilarity } = await loadMullama();
   const model = await Model.load(path);
   const ctx = new Context(model, { embeddings: true, nCtx, nThreads, overflow });
-  const opts: EmbedOptions = { pooling, normalize: values.normalize };
+  if (values.normalize && values['no-normalize']) throw usage('give --normalize or --no-normalize, not both');
+  const normalize = values.normalize ? true : values['no-normalize'] ? false : undefined;
+  const opts: EmbedOptions = { pooling, normalize };
   try {
     if (values.compare) {
       const items = [...texts.entries()].map(([i, text]) => ({ index: i, text, where: `text ${i + 1}` }));

@@ -2,11 +2,11 @@
 //! Thread-safe: any number of threads may call `submit` (or the blocking `embed`) on one
 //! `Context` at once, and their texts are packed into shared micro-batches.
 
+use crate::api::{ContextParams, ContextStats, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
+use crate::completion::{deliver, wait, Completion};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::ffi::LlamaPooling;
 use crate::model::Model;
-use crate::api::{ContextParams, ContextStats, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
-use crate::completion::{deliver, wait, Completion};
 use crate::queue::{Mode, Queue, Request, Slot};
 use crate::worker::{Worker, WorkerConfig};
 use std::sync::{Arc, Mutex};
@@ -36,10 +36,13 @@ impl Settings {
         let n_threads = if p.n_threads == 0 { cores } else { p.n_threads as usize };
         let n_workers = if p.n_workers == 0 { 1 } else { p.n_workers as usize };
         if n_threads > 1024 || n_workers > n_threads {
-            return err(ErrorCode::InvalidArgument, format!("n_workers ({n_workers}) must be at most n_threads ({n_threads}), and n_threads at most 1024"));
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("n_workers ({n_workers}) must be at most n_threads ({n_threads}), and n_threads at most 1024"),
+            );
         }
-        let train_ctx = model.info().context_length.max(1);
-        let max_tokens = if p.n_ctx == 0 { train_ctx } else { p.n_ctx as usize };
+        let info = model.info();
+        let max_tokens = if p.n_ctx == 0 { info.default_length.max(1) } else { p.n_ctx as usize };
         if max_tokens > 1 << 20 {
             return err(ErrorCode::InvalidArgument, format!("n_ctx {max_tokens} is larger than 1048576"));
         }
@@ -49,8 +52,8 @@ impl Settings {
             batch_tokens,
             n_workers,
             threads_per_worker: (n_threads / n_workers).max(1),
-            pooling: p.pooling,
-            normalize: p.normalize,
+            pooling: p.pooling.unwrap_or(info.default_pooling),
+            normalize: p.normalize.unwrap_or(info.default_normalize),
             overflow: p.overflow,
             flash_attention: p.flash_attention,
         })
@@ -102,11 +105,14 @@ impl Context {
             PoolingStrategy::Native => match self.model.info().native_pooling {
                 Some(p) => p,
                 None => {
-                    return err(ErrorCode::PoolingUnsupported, format!(
-                        "model {} ({}) declares no pooling of its own, so Native is not available; use Mean, First, Last or Max",
-                        self.model.info().path,
-                        self.model.info().architecture
-                    ))
+                    return err(
+                        ErrorCode::PoolingUnsupported,
+                        format!(
+                            "model {} ({}) declares no pooling of its own, so Native is not available; use Mean, First, Last or Max",
+                            self.model.info().path,
+                            self.model.info().architecture
+                        ),
+                    )
                 }
             },
             s => s,
@@ -125,7 +131,10 @@ impl Context {
         let strs = texts
             .iter()
             .enumerate()
-            .map(|(i, b)| std::str::from_utf8(b).map_err(|e| at_index(texts.len(), i, Error::new(ErrorCode::InvalidUtf8, format!("text is not valid UTF-8: {e}")))))
+            .map(|(i, b)| {
+                std::str::from_utf8(b)
+                    .map_err(|e| at_index(texts.len(), i, Error::new(ErrorCode::InvalidUtf8, format!("text is not valid UTF-8: {e}"))))
+            })
             .collect::<Result<Vec<&str>>>()?;
         self.embed(&strs, opts)
     }
@@ -146,7 +155,13 @@ impl Context {
             return deliver(done, err(ErrorCode::ContextClosed, "the context is closed"));
         }
         if std::process::id() != self.pid {
-            return deliver(done, err(ErrorCode::ContextClosed, "this context was created in another process (before a fork); create a new Context in this process"));
+            return deliver(
+                done,
+                err(
+                    ErrorCode::ContextClosed,
+                    "this context was created in another process (before a fork); create a new Context in this process",
+                ),
+            );
         }
         if texts.is_empty() {
             return deliver(done, Ok(Vec::new()));

@@ -6,10 +6,10 @@
 //! from llama.cpp or wrote into a batch, never by a length a caller passes in.
 
 use llama_cpp_sys_2 as sys;
+use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::Path;
 use std::ptr::NonNull;
-use std::cell::RefCell;
 use std::sync::Once;
 
 pub use sys::llama_token as Token;
@@ -85,17 +85,23 @@ fn load_cpu_backend() {
         let _ = BACKEND_MISSING.set(crate::backends::missing_message());
         return;
     };
-    let Ok(c_dir) = CString::new(dir.to_string_lossy().as_bytes()) else {
-        let _ = BACKEND_MISSING.set(format!("the backend folder {} contains a NUL byte", dir.display()));
+    let module = match crate::backends::pick_cpu_module(&dir) {
+        Ok(m) => m,
+        Err(why) => {
+            let _ = BACKEND_MISSING.set(why);
+            return;
+        }
+    };
+    let Ok(c_module) = CString::new(module.to_string_lossy().as_bytes()) else {
+        let _ = BACKEND_MISSING.set(format!("the backend path {} contains a NUL byte", module.display()));
         return;
     };
-    // SAFETY: `c_dir` is NUL-terminated and outlives the call; ggml copies what it keeps. It
-    // dlopens each `libggml-*` module of the folder, asks it to score this CPU and registers
-    // the best one; modules that do not fit the CPU score 0 and are never run.
-    unsafe { sys::ggml_backend_load_all_from_path(c_dir.as_ptr()) };
-    // SAFETY: plain queries of ggml's backend registry, filled by the call above.
-    if unsafe { sys::ggml_backend_dev_count() } == 0 {
-        let _ = BACKEND_MISSING.set(format!("no CPU backend in {} fits this CPU", dir.display()));
+    // SAFETY: `c_module` is NUL-terminated and outlives the call; ggml dlopens the module and
+    // registers its backend (it copies what it keeps).
+    let reg = unsafe { sys::ggml_backend_load(c_module.as_ptr()) };
+    // SAFETY: plain query of ggml's backend registry, filled by the call above.
+    if reg.is_null() || unsafe { sys::ggml_backend_dev_count() } == 0 {
+        let _ = BACKEND_MISSING.set(format!("the CPU backend {} could not be loaded", module.display()));
     }
 }
 
@@ -221,6 +227,21 @@ impl RawModel {
         unsafe { sys::llama_vocab_n_tokens(self.vocab()).max(0) as usize }
     }
 
+    /// The text of token `id` as the GGUF stores it (`▁` marks word starts in WordPiece vocabularies).
+    pub fn token_text(&self, id: Token) -> Option<String> {
+        if id < 0 || id as usize >= self.n_vocab() {
+            return None;
+        }
+        // SAFETY: `id` is in range for the live vocab; llama.cpp returns a NUL-terminated string
+        // owned by the vocab, which we copy before returning.
+        let ptr = unsafe { sys::llama_vocab_get_text(self.vocab(), id) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: non-null, NUL-terminated, alive while the model is.
+        Some(unsafe { std::ffi::CStr::from_ptr(ptr) }.to_string_lossy().into_owned())
+    }
+
     /// A metadata value as a string, if the key exists.
     pub fn meta(&self, key: &str) -> Option<String> {
         let c_key = CString::new(key).ok()?;
@@ -228,14 +249,7 @@ impl RawModel {
         loop {
             // SAFETY: live model; `c_key` is NUL-terminated; llama.cpp writes at most
             // `buf.len()` bytes (NUL included) into `buf` and returns the full length.
-            let n = unsafe {
-                sys::llama_model_meta_val_str(
-                    self.ptr.as_ptr(),
-                    c_key.as_ptr(),
-                    buf.as_mut_ptr() as *mut c_char,
-                    buf.len(),
-                )
-            };
+            let n = unsafe { sys::llama_model_meta_val_str(self.ptr.as_ptr(), c_key.as_ptr(), buf.as_mut_ptr() as *mut c_char, buf.len()) };
             if n < 0 {
                 return None;
             }
@@ -270,15 +284,7 @@ impl RawModel {
         // SAFETY: `text` is `len` valid bytes (llama.cpp reads exactly `len`, no NUL needed);
         // `out` has room for `out.len()` tokens, the capacity we pass; live vocab.
         let n = unsafe {
-            sys::llama_tokenize(
-                self.vocab(),
-                text.as_ptr() as *const c_char,
-                len,
-                out.as_mut_ptr(),
-                out.len() as i32,
-                add_special,
-                false,
-            )
+            sys::llama_tokenize(self.vocab(), text.as_ptr() as *const c_char, len, out.as_mut_ptr(), out.len() as i32, add_special, false)
         };
         if n < 0 {
             if n == i32::MIN {
@@ -399,7 +405,13 @@ impl RawContext {
     /// the error lines it logged during this call.
     pub fn run(&mut self, batch: &RawBatch) -> Result<(), String> {
         if batch.len() > self.config.n_tokens as usize || batch.n_seqs > self.config.n_seq_max as usize {
-            return Err(format!("a batch of {} tokens in {} sequences does not fit a context of {} tokens and {} sequences", batch.len(), batch.n_seqs, self.config.n_tokens, self.config.n_seq_max));
+            return Err(format!(
+                "a batch of {} tokens in {} sequences does not fit a context of {} tokens and {} sequences",
+                batch.len(),
+                batch.n_seqs,
+                self.config.n_tokens,
+                self.config.n_seq_max
+            ));
         }
         self.last = (0, 0);
         // SAFETY: live context; the batch's arrays hold `n_tokens` initialised entries

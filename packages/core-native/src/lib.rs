@@ -23,6 +23,7 @@ mod queue;
 mod similarity;
 pub mod store;
 mod worker;
+mod wordpiece;
 
 pub use completion::{wait, Completion};
 pub use context::{Context, Settings};

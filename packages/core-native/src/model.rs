@@ -1,9 +1,10 @@
 //! A loaded GGUF model: file checks before llama.cpp sees the file, model facts, and
 //! tokenization with the model's own tokenizer and special tokens.
 
+use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
 use crate::error::{err, ErrorCode, Result};
 use crate::ffi::{RawModel, Token};
-use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
+use crate::wordpiece::WordPiece;
 use std::io::Read;
 use std::path::Path;
 
@@ -23,6 +24,9 @@ pub struct Model {
     info: ModelInfo,
     prefix: Vec<Token>,
     suffix: Vec<Token>,
+    /// BERT-family vocabularies are tokenized by us, the way HF `tokenizers` does; others by
+    /// llama.cpp.
+    wordpiece: Option<WordPiece>,
 }
 
 const GGUF_MAGIC: &[u8; 4] = b"GGUF";
@@ -53,6 +57,23 @@ fn check_gguf_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What `mullama convert` recorded from the folder's sentence-transformers files
+/// (`mullama.*` keys); GGUFs from other converters have none of it. (The prompts it records,
+/// `mullama.prompt.NAME`, are for roles, which come with the IDL's prompt options.)
+struct SentenceTransformersConfig {
+    max_seq_length: Option<usize>,
+    normalize: Option<bool>,
+}
+
+impl SentenceTransformersConfig {
+    fn read(raw: &RawModel) -> Self {
+        SentenceTransformersConfig {
+            max_seq_length: raw.meta("mullama.max_seq_length").and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0),
+            normalize: raw.meta("mullama.normalize").map(|v| v == "true"),
+        }
+    }
+}
+
 impl Model {
     /// Loads a GGUF embedding model from disk.
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
@@ -68,21 +89,37 @@ impl Model {
             Some(1) => Some(PoolingStrategy::Mean),
             Some(2) => Some(PoolingStrategy::First),
             Some(3) => Some(PoolingStrategy::Last),
-            Some(4) => return err(ErrorCode::ModelUnsupported, format!("{} is a reranker (rank pooling), not an embedding model", path.display())),
+            Some(4) => {
+                return err(ErrorCode::ModelUnsupported, format!("{} is a reranker (rank pooling), not an embedding model", path.display()))
+            }
+            // Max pooling has no llama.cpp pooling type: our converter records it by name.
+            _ if raw.meta("mullama.pooling").as_deref() == Some("max") => Some(PoolingStrategy::Max),
             _ => None,
         };
         if raw.has_encoder() && raw.has_decoder() {
-            return err(ErrorCode::ModelUnsupported, format!("{} is an encoder-decoder model ({architecture}); mullama embeds with encoder-only or decoder-only models", path.display()));
+            return err(
+                ErrorCode::ModelUnsupported,
+                format!(
+                    "{} is an encoder-decoder model ({architecture}); mullama embeds with encoder-only or decoder-only models",
+                    path.display()
+                ),
+            );
         }
         if raw.n_embd() == 0 {
             return err(ErrorCode::ModelUnsupported, format!("{} has no embedding output", path.display()));
         }
+        let st = SentenceTransformersConfig::read(&raw);
+        let context_length = raw.n_ctx_train();
         let info = ModelInfo {
             path: path.to_string_lossy().into_owned(),
             name: raw.meta("general.name"),
             dimension: raw.n_embd(),
-            context_length: raw.n_ctx_train(),
+            context_length,
             native_pooling,
+            default_length: st.max_seq_length.map_or(context_length, |n| n.min(context_length.max(1))),
+            max_seq_length: st.max_seq_length,
+            default_pooling: native_pooling.unwrap_or(PoolingStrategy::Mean),
+            default_normalize: st.normalize.unwrap_or(false),
             is_encoder: raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false"),
             vocab_size: raw.n_vocab(),
             size_bytes: raw.size_bytes(),
@@ -90,11 +127,17 @@ impl Model {
             architecture,
         };
         let (prefix, suffix) = raw.special_tokens();
-        Ok(Model { raw, info, prefix, suffix })
+        let wordpiece = WordPiece::from_model(&raw);
+        Ok(Model { raw, info, prefix, suffix, wordpiece })
     }
 
     pub fn info(&self) -> &ModelInfo {
         &self.info
+    }
+
+    /// The special tokens put before and after every text's content tokens.
+    pub fn special_tokens(&self) -> (&[Token], &[Token]) {
+        (&self.prefix, &self.suffix)
     }
 
     /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
@@ -104,7 +147,11 @@ impl Model {
         if text.is_empty() {
             return err(ErrorCode::EmptyInput, "text is empty");
         }
-        let Some(content) = self.raw.tokenize(text, false) else {
+        let content = match &self.wordpiece {
+            Some(wp) => Some(wp.tokenize(text)),
+            None => self.raw.tokenize(text, false),
+        };
+        let Some(content) = content else {
             return err(ErrorCode::EngineFailure, format!("llama.cpp could not tokenize a text of {} bytes", text.len()));
         };
         if content.is_empty() {
@@ -125,7 +172,10 @@ impl Model {
             }
         };
         if kept.is_empty() {
-            return err(ErrorCode::InvalidArgument, format!("a context of {max_tokens} tokens has no room for text besides the special tokens"));
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("a context of {max_tokens} tokens has no room for text besides the special tokens"),
+            );
         }
         let mut tokens = Vec::with_capacity(kept.len() + n_special);
         tokens.extend_from_slice(&self.prefix);

@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let native_embed = context.get_embedding_with_pooling("Hello!", PoolingStrategy::Native)?;
 
     // Or choose once, for every call on a context
-    let cls_context = Context::new(model.clone(), ContextParams { pooling: PoolingStrategy::First, ..params })?;
+    let cls_context = Context::new(model.clone(), ContextParams { pooling: Some(PoolingStrategy::First), ..params })?;
     let cls_embed = cls_context.get_embedding("Hello!")?;
     // --8<-- [end:pooling]
 

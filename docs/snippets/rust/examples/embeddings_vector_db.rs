@@ -6,7 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let model = Arc::new(Model::load("./all-minilm.gguf")?);
     // Unit vectors: a dot product is then the cosine similarity
-    let params = ContextParams { embeddings: true, normalize: true, ..Default::default() };
+    let params = ContextParams { embeddings: true, normalize: Some(true), ..Default::default() };
     let context = Context::new(model, params)?;
 
     let documents = vec![

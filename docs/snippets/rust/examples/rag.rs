@@ -18,7 +18,7 @@ fn main() -> mullama::Result<()> {
 
     // 2. Embed every chunk once, as unit vectors so a dot product is the cosine similarity
     let model = Arc::new(Model::load("./all-minilm.gguf")?);
-    let context = Context::new(model, ContextParams { embeddings: true, normalize: true, ..Default::default() })?;
+    let context = Context::new(model, ContextParams { embeddings: true, normalize: Some(true), ..Default::default() })?;
     let index: Vec<(String, Vec<f32>)> =
         chunks.iter().cloned().zip(context.get_embedding_batch(&chunks)?.into_iter().map(|e| e.data)).collect();
     // --8<-- [end:index]

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
 
     let model = Arc::new(Model::load("./all-minilm.gguf")?);
-    let context = Context::new(model, ContextParams { embeddings: true, normalize: true, ..Default::default() })?;
+    let context = Context::new(model, ContextParams { embeddings: true, normalize: Some(true), ..Default::default() })?;
     let vectors: Vec<Vec<f32>> = context.get_embedding_batch(&articles)?.into_iter().map(|e| e.data).collect();
 
     // Keep the index on disk: little-endian f32 rows, one row an article

@@ -241,7 +241,9 @@ impl std::fmt::Display for ErrorCode {
 pub struct ContextParams {
     /// Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's).
     pub embeddings: bool,
-    /// Most tokens one text may have, special tokens included. 0: the model's training context.
+    /// Most tokens one text may have, special tokens included. 0: the model's default length
+    /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
+    /// training context. At most the training context.
     pub n_ctx: u32,
     /// Token budget of one micro-batch: texts are packed up to it. 0: 256.
     pub n_batch: u32,
@@ -249,10 +251,12 @@ pub struct ContextParams {
     pub n_threads: u32,
     /// Worker contexts sharing the model; threads are split between them. 0: one.
     pub n_workers: u32,
-    /// Pooling when a call does not say.
-    pub pooling: PoolingStrategy,
-    /// L2-normalise vectors when a call does not say.
-    pub normalize: bool,
+    /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
+    /// what its file declares, else `Mean`).
+    pub pooling: Option<PoolingStrategy>,
+    /// L2-normalise vectors when a call does not say. Absent: the model's own
+    /// (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises).
+    pub normalize: Option<bool>,
     /// What to do with texts longer than `nCtx`.
     pub overflow: OverflowPolicy,
     /// Flash attention with f16 K/V (faster). false computes attention in f32 (exact, slower).
@@ -267,8 +271,8 @@ impl Default for ContextParams {
             n_batch: 0,
             n_threads: 0,
             n_workers: 0,
-            pooling: PoolingStrategy::Mean,
-            normalize: false,
+            pooling: None,
+            normalize: None,
             overflow: OverflowPolicy::Error,
             flash_attention: true,
         }
@@ -336,6 +340,15 @@ pub struct ModelInfo {
     pub context_length: usize,
     /// The model's own pooling, absent for plain decoders.
     pub native_pooling: Option<PoolingStrategy>,
+    /// The length its sentence-transformers config embeds with (`max_seq_length`), when the file
+    /// records one; longer texts follow the overflow policy at this length unless `nCtx` says more.
+    pub max_seq_length: Option<usize>,
+    /// Tokens per text a context allows when `nCtx` is 0: `maxSeqLength`, else `contextLength`.
+    pub default_length: usize,
+    /// Pooling a context uses when neither it nor the call says: `nativePooling`, else `Mean`.
+    pub default_pooling: PoolingStrategy,
+    /// Whether vectors are L2-normalised when neither the context nor the call says.
+    pub default_normalize: bool,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,

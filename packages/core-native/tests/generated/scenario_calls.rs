@@ -25,8 +25,20 @@ fn json_context_params(v: &core::ContextParams) -> Value {
     m.insert("nBatch".into(), Value::from(v.n_batch.clone()));
     m.insert("nThreads".into(), Value::from(v.n_threads.clone()));
     m.insert("nWorkers".into(), Value::from(v.n_workers.clone()));
-    m.insert("pooling".into(), Value::from(v.pooling.clone().as_str()));
-    m.insert("normalize".into(), Value::from(v.normalize.clone()));
+    m.insert(
+        "pooling".into(),
+        match &v.pooling {
+            Some(x) => Value::from(x.clone().as_str()),
+            None => Value::Null,
+        },
+    );
+    m.insert(
+        "normalize".into(),
+        match &v.normalize {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
     m.insert("overflow".into(), Value::from(v.overflow.clone().as_str()));
     m.insert("flashAttention".into(), Value::from(v.flash_attention.clone()));
     Value::Object(m)
@@ -42,8 +54,8 @@ fn record_context_params(v: &Value) -> core::ContextParams {
             "nBatch" => r.n_batch = x.as_u64().expect("an unsigned integer") as u32,
             "nThreads" => r.n_threads = x.as_u64().expect("an unsigned integer") as u32,
             "nWorkers" => r.n_workers = x.as_u64().expect("an unsigned integer") as u32,
-            "pooling" => r.pooling = core::PoolingStrategy::parse(&str_of(x)).expect("a known PoolingStrategy"),
-            "normalize" => r.normalize = x.as_bool().expect("a bool"),
+            "pooling" => r.pooling = Some(core::PoolingStrategy::parse(&str_of(x)).expect("a known PoolingStrategy")),
+            "normalize" => r.normalize = Some(x.as_bool().expect("a bool")),
             "overflow" => r.overflow = core::OverflowPolicy::parse(&str_of(x)).expect("a known OverflowPolicy"),
             "flashAttention" => r.flash_attention = x.as_bool().expect("a bool"),
             other => panic!("unknown ContextParams field {other:?}"),
@@ -147,6 +159,16 @@ fn json_model_info(v: &core::ModelInfo) -> Value {
             None => Value::Null,
         },
     );
+    m.insert(
+        "maxSeqLength".into(),
+        match &v.max_seq_length {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert("defaultLength".into(), Value::from(v.default_length.clone()));
+    m.insert("defaultPooling".into(), Value::from(v.default_pooling.clone().as_str()));
+    m.insert("defaultNormalize".into(), Value::from(v.default_normalize.clone()));
     m.insert("isEncoder".into(), Value::from(v.is_encoder.clone()));
     m.insert("vocabSize".into(), Value::from(v.vocab_size.clone()));
     m.insert("sizeBytes".into(), Value::from(v.size_bytes.clone()));

@@ -183,22 +183,22 @@ class ContextParams:
     embeddings: bool
     """Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's)."""
     n_ctx: int
-    """Most tokens one text may have, special tokens included. 0: the model's training context."""
+    """Most tokens one text may have, special tokens included. 0: the model's default length (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its training context. At most the training context."""
     n_batch: int
     """Token budget of one micro-batch: texts are packed up to it. 0: 256."""
     n_threads: int
     """CPU threads. 0: all available cores."""
     n_workers: int
     """Worker contexts sharing the model; threads are split between them. 0: one."""
-    normalize: bool
-    """L2-normalise vectors when a call does not say."""
+    normalize: bool | None
+    """L2-normalise vectors when a call does not say. Absent: the model's own (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises)."""
     flash_attention: bool
     """Flash attention with f16 K/V (faster). false computes attention in f32 (exact, slower)."""
     @property
-    def pooling(self) -> PoolingStrategy:
-        """Pooling when a call does not say."""
+    def pooling(self) -> PoolingStrategy | None:
+        """Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`: what its file declares, else `Mean`)."""
     @pooling.setter
-    def pooling(self, value: PoolingStrategy | str) -> None: ...
+    def pooling(self, value: PoolingStrategy | str | None) -> None: ...
     @property
     def overflow(self) -> OverflowPolicy:
         """What to do with texts longer than `nCtx`."""
@@ -213,11 +213,11 @@ class ContextParams:
         n_threads: int = 0,
         n_workers: int = 0,
         pooling: PoolingStrategy | str | None = None,
-        normalize: bool = False,
+        normalize: bool | None = None,
         overflow: OverflowPolicy | str | None = None,
         flash_attention: bool = True,
     ) -> Self:
-        """`pooling=None` means `PoolingStrategy.Mean`; `overflow=None` means `OverflowPolicy.Error`."""
+        """`overflow=None` means `OverflowPolicy.Error`."""
 
 @final
 class Embedding:
@@ -278,6 +278,18 @@ class ModelInfo:
     @property
     def native_pooling(self) -> PoolingStrategy | None:
         """The model's own pooling, absent for plain decoders."""
+    @property
+    def max_seq_length(self) -> int | None:
+        """The length its sentence-transformers config embeds with (`max_seq_length`), when the file records one; longer texts follow the overflow policy at this length unless `nCtx` says more."""
+    @property
+    def default_length(self) -> int:
+        """Tokens per text a context allows when `nCtx` is 0: `maxSeqLength`, else `contextLength`."""
+    @property
+    def default_pooling(self) -> PoolingStrategy:
+        """Pooling a context uses when neither it nor the call says: `nativePooling`, else `Mean`."""
+    @property
+    def default_normalize(self) -> bool:
+        """Whether vectors are L2-normalised when neither the context nor the call says."""
     @property
     def is_encoder(self) -> bool:
         """True for bidirectional encoders (BERT), false for causal decoders."""

@@ -37,14 +37,17 @@ function emitEnum(e: EnumDef): string {
 function emitInputRecord(r: RecordDef): string {
   const plain = r.fields.filter((f) => f.type.kind !== "enum");
   const enums = r.fields.filter((f) => f.type.kind === "enum");
-  const lines = plain.map((f) => `    ${python.ident(f.name)}: ${pyType(f.type)}${f.doc.text ? `\n    """${oneLine(f.doc.text)}"""` : ""}`);
+  // An optional field without an IDL default is `None` until set: the core decides then.
+  const unset = (f: Field) => f.optional && !f.default;
+  const orNone = (f: Field) => (unset(f) ? " | None" : "");
+  const lines = plain.map((f) => `    ${python.ident(f.name)}: ${pyType(f.type)}${orNone(f)}${f.doc.text ? `\n    """${oneLine(f.doc.text)}"""` : ""}`);
   const props = enums.map((f) => {
     const n = python.ident(f.name);
-    return `    @property\n    def ${n}(self) -> ${pyType(f.type)}:${docstring(f.doc, "        ")}\n    @${n}.setter\n    def ${n}(self, value: ${pyType(f.type, true)}) -> None: ...`;
+    return `    @property\n    def ${n}(self) -> ${pyType(f.type)}${orNone(f)}:${docstring(f.doc, "        ")}\n    @${n}.setter\n    def ${n}(self, value: ${pyType(f.type, true)}${orNone(f)}) -> None: ...`;
   });
   const pyDefault = (f: Field) => (f.default?.kind === "bool" ? (f.default.value ? "True" : "False") : f.default?.kind === "number" ? String(f.default.value) : "None");
-  const args = r.fields.map((f) => `        ${python.ident(f.name)}: ${pyType(f.type, true)}${f.type.kind === "enum" ? " | None" : ""} = ${pyDefault(f)},`);
-  const noneMeans = enums.map((f) => `\`${python.ident(f.name)}=None\` means \`${(f.default as { enumName: string; member: string }).enumName}.${(f.default as { member: string }).member}\``).join("; ");
+  const args = r.fields.map((f) => `        ${python.ident(f.name)}: ${pyType(f.type, true)}${f.type.kind === "enum" || unset(f) ? " | None" : ""} = ${pyDefault(f)},`);
+  const noneMeans = enums.filter((f) => f.default).map((f) => `\`${python.ident(f.name)}=None\` means \`${(f.default as { enumName: string; member: string }).enumName}.${(f.default as { member: string }).member}\``).join("; ");
   return `@final\nclass ${r.name}:\n    """${oneLine(r.doc.text)}"""\n\n${lines.join("\n")}\n${props.join("\n")}\n    def __new__(\n        cls,\n        *,\n${args.join("\n")}\n    ) -> Self:${noneMeans ? `\n        """${noneMeans}."""` : " ..."}\n`;
 }
 

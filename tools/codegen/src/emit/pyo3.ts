@@ -109,23 +109,44 @@ function pyDefault(f: Field): string {
   return d.kind === "bool" ? (d.value ? "true" : "false") : String(d.value);
 }
 
-/** A record whose fields all have defaults, passed to a constructor: a keyword-only pyclass. */
+/**
+ * A record passed to a constructor: a keyword-only pyclass. A field with an IDL default takes
+ * it; an optional field without one stays `None` (the core then decides, e.g. from the model).
+ */
 function emitInputRecord(r: RecordDef): string {
   const enumFields = r.fields.filter((f) => f.type.kind === "enum");
+  const unset = (f: Field) => f.optional && !f.default;
   const fields = r.fields.map((f) => {
     const attr = f.type.kind === "enum" ? "" : "    #[pyo3(get, set)]\n";
-    const ty = f.type.kind === "enum" ? `core::${(f.type as { name: string }).name}` : outType(f.type);
-    return `${docLines(f.doc, "    ")}${attr}    pub ${id(f.name)}: ${ty},`;
+    const base = f.type.kind === "enum" ? `core::${(f.type as { name: string }).name}` : outType(f.type);
+    return `${docLines(f.doc, "    ")}${attr}    pub ${id(f.name)}: ${unset(f) ? `Option<${base}>` : base},`;
   });
-  const sig = r.fields.map((f) => `${id(f.name)} = ${pyDefault(f)}`).join(", ");
-  const args = r.fields.map((f) => `${id(f.name)}: ${f.type.kind === "enum" ? "Option<Bound<'_, PyAny>>" : outType(f.type)}`);
-  const init = r.fields.map((f) =>
-    f.type.kind === "enum"
-      ? `            ${id(f.name)}: match ${id(f.name)} {\n                Some(v) => ${enumHelpers(f.type.name).arg}(&v)?,\n                None => ${defaultExpr(f)},\n            },`
-      : `            ${id(f.name)},`,
-  );
+  const sig = r.fields.map((f) => `${id(f.name)} = ${unset(f) ? "None" : pyDefault(f)}`).join(", ");
+  const args = r.fields.map((f) => `${id(f.name)}: ${f.type.kind === "enum" ? "Option<Bound<'_, PyAny>>" : unset(f) ? `Option<${outType(f.type)}>` : outType(f.type)}`);
+  const init = r.fields.map((f) => {
+    if (f.type.kind !== "enum") return `            ${id(f.name)},`;
+    const arg = enumHelpers(f.type.name).arg;
+    return unset(f)
+      ? `            ${id(f.name)}: match ${id(f.name)} {\n                Some(v) => Some(${arg}(&v)?),\n                None => None,\n            },`
+      : `            ${id(f.name)}: match ${id(f.name)} {\n                Some(v) => ${arg}(&v)?,\n                None => ${defaultExpr(f)},\n            },`;
+  });
   const accessors = enumFields.map((f) => {
     const h = enumHelpers((f.type as { name: string }).name);
+    if (unset(f))
+      return `    #[getter]
+    fn get_${snake(f.name)}(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.${id(f.name)}.map(|v| ${h.ret}(py, v)).transpose()
+    }
+
+    #[setter]
+    fn set_${snake(f.name)}(&mut self, v: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+        self.${id(f.name)} = match v {
+            Some(v) => Some(${h.arg}(&v)?),
+            None => None,
+        };
+        Ok(())
+    }
+`;
     return `    #[getter]
     fn get_${snake(f.name)}(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         ${h.ret}(py, self.${id(f.name)})

@@ -256,7 +256,9 @@ impl From<core::ErrorCode> for ErrorCode {
 pub struct ContextParams {
     /// Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's).
     pub embeddings: Option<bool>,
-    /// Most tokens one text may have, special tokens included. 0: the model's training context.
+    /// Most tokens one text may have, special tokens included. 0: the model's default length
+    /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
+    /// training context. At most the training context.
     pub n_ctx: Option<u32>,
     /// Token budget of one micro-batch: texts are packed up to it. 0: 256.
     pub n_batch: Option<u32>,
@@ -264,9 +266,11 @@ pub struct ContextParams {
     pub n_threads: Option<u32>,
     /// Worker contexts sharing the model; threads are split between them. 0: one.
     pub n_workers: Option<u32>,
-    /// Pooling when a call does not say.
+    /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
+    /// what its file declares, else `Mean`).
     pub pooling: Option<PoolingStrategy>,
-    /// L2-normalise vectors when a call does not say.
+    /// L2-normalise vectors when a call does not say. Absent: the model's own
+    /// (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises).
     pub normalize: Option<bool>,
     /// What to do with texts longer than `nCtx`.
     pub overflow: Option<OverflowPolicy>,
@@ -283,8 +287,8 @@ impl From<ContextParams> for core::ContextParams {
             n_batch: v.n_batch.unwrap_or(d.n_batch),
             n_threads: v.n_threads.unwrap_or(d.n_threads),
             n_workers: v.n_workers.unwrap_or(d.n_workers),
-            pooling: v.pooling.map(Into::into).unwrap_or(d.pooling),
-            normalize: v.normalize.unwrap_or(d.normalize),
+            pooling: v.pooling.map(Into::into),
+            normalize: v.normalize,
             overflow: v.overflow.map(Into::into).unwrap_or(d.overflow),
             flash_attention: v.flash_attention.unwrap_or(d.flash_attention),
         }
@@ -395,6 +399,15 @@ pub struct ModelInfo {
     pub context_length: u32,
     /// The model's own pooling, absent for plain decoders.
     pub native_pooling: Option<PoolingStrategy>,
+    /// The length its sentence-transformers config embeds with (`max_seq_length`), when the file
+    /// records one; longer texts follow the overflow policy at this length unless `nCtx` says more.
+    pub max_seq_length: Option<u32>,
+    /// Tokens per text a context allows when `nCtx` is 0: `maxSeqLength`, else `contextLength`.
+    pub default_length: u32,
+    /// Pooling a context uses when neither it nor the call says: `nativePooling`, else `Mean`.
+    pub default_pooling: PoolingStrategy,
+    /// Whether vectors are L2-normalised when neither the context nor the call says.
+    pub default_normalize: bool,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: u32,
@@ -412,6 +425,10 @@ impl From<core::ModelInfo> for ModelInfo {
             dimension: v.dimension as u32,
             context_length: v.context_length as u32,
             native_pooling: v.native_pooling.map(Into::into),
+            max_seq_length: v.max_seq_length.map(|x| x as u32),
+            default_length: v.default_length as u32,
+            default_pooling: v.default_pooling.into(),
+            default_normalize: v.default_normalize,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size as u32,
             size_bytes: v.size_bytes as i64,

@@ -347,7 +347,9 @@ pub struct ContextParams {
     /// Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's).
     #[pyo3(get, set)]
     pub embeddings: bool,
-    /// Most tokens one text may have, special tokens included. 0: the model's training context.
+    /// Most tokens one text may have, special tokens included. 0: the model's default length
+    /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
+    /// training context. At most the training context.
     #[pyo3(get, set)]
     pub n_ctx: u32,
     /// Token budget of one micro-batch: texts are packed up to it. 0: 256.
@@ -359,11 +361,13 @@ pub struct ContextParams {
     /// Worker contexts sharing the model; threads are split between them. 0: one.
     #[pyo3(get, set)]
     pub n_workers: u32,
-    /// Pooling when a call does not say.
-    pub pooling: core::PoolingStrategy,
-    /// L2-normalise vectors when a call does not say.
+    /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
+    /// what its file declares, else `Mean`).
+    pub pooling: Option<core::PoolingStrategy>,
+    /// L2-normalise vectors when a call does not say. Absent: the model's own
+    /// (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises).
     #[pyo3(get, set)]
-    pub normalize: bool,
+    pub normalize: Option<bool>,
     /// What to do with texts longer than `nCtx`.
     pub overflow: core::OverflowPolicy,
     /// Flash attention with f16 K/V (faster). false computes attention in f32 (exact, slower).
@@ -374,7 +378,7 @@ pub struct ContextParams {
 #[pymethods]
 impl ContextParams {
     #[new]
-    #[pyo3(signature = (*, embeddings = true, n_ctx = 0, n_batch = 0, n_threads = 0, n_workers = 0, pooling = None, normalize = false, overflow = None, flash_attention = true))]
+    #[pyo3(signature = (*, embeddings = true, n_ctx = 0, n_batch = 0, n_threads = 0, n_workers = 0, pooling = None, normalize = None, overflow = None, flash_attention = true))]
     fn new(
         embeddings: bool,
         n_ctx: u32,
@@ -382,7 +386,7 @@ impl ContextParams {
         n_threads: u32,
         n_workers: u32,
         pooling: Option<Bound<'_, PyAny>>,
-        normalize: bool,
+        normalize: Option<bool>,
         overflow: Option<Bound<'_, PyAny>>,
         flash_attention: bool,
     ) -> PyResult<Self> {
@@ -393,8 +397,8 @@ impl ContextParams {
             n_threads,
             n_workers,
             pooling: match pooling {
-                Some(v) => pooling_strategy_arg(&v)?,
-                None => core::PoolingStrategy::Mean,
+                Some(v) => Some(pooling_strategy_arg(&v)?),
+                None => None,
             },
             normalize,
             overflow: match overflow {
@@ -406,13 +410,16 @@ impl ContextParams {
     }
 
     #[getter]
-    fn get_pooling(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        pooling_strategy_ret(py, self.pooling)
+    fn get_pooling(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.pooling.map(|v| pooling_strategy_ret(py, v)).transpose()
     }
 
     #[setter]
-    fn set_pooling(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
-        self.pooling = pooling_strategy_arg(&v)?;
+    fn set_pooling(&mut self, v: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+        self.pooling = match v {
+            Some(v) => Some(pooling_strategy_arg(&v)?),
+            None => None,
+        };
         Ok(())
     }
 
@@ -536,6 +543,15 @@ pub struct ModelInfo {
     pub context_length: usize,
     /// The model's own pooling, absent for plain decoders.
     pub native_pooling: Option<Py<PyAny>>,
+    /// The length its sentence-transformers config embeds with (`max_seq_length`), when the file
+    /// records one; longer texts follow the overflow policy at this length unless `nCtx` says more.
+    pub max_seq_length: Option<usize>,
+    /// Tokens per text a context allows when `nCtx` is 0: `maxSeqLength`, else `contextLength`.
+    pub default_length: usize,
+    /// Pooling a context uses when neither it nor the call says: `nativePooling`, else `Mean`.
+    pub default_pooling: Py<PyAny>,
+    /// Whether vectors are L2-normalised when neither the context nor the call says.
+    pub default_normalize: bool,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,
@@ -556,6 +572,10 @@ impl ModelInfo {
                 Some(x) => Some(pooling_strategy_ret(py, x)?),
                 None => None,
             },
+            max_seq_length: v.max_seq_length,
+            default_length: v.default_length,
+            default_pooling: pooling_strategy_ret(py, v.default_pooling)?,
+            default_normalize: v.default_normalize,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size,
             size_bytes: v.size_bytes,
@@ -577,6 +597,10 @@ impl ModelInfo {
                 "dimension",
                 "context_length",
                 "native_pooling",
+                "max_seq_length",
+                "default_length",
+                "default_pooling",
+                "default_normalize",
                 "is_encoder",
                 "vocab_size",
                 "size_bytes",
