@@ -14,4 +14,33 @@ done
 # weights, to check our converter's GGUF end to end.
 minilm=target/models-src/all-MiniLM-L6-v2   # unpacked by scripts/default-model.sh
 $py tools/models/reference.py --hf-dir "$minilm" --texts-file scenarios/reference-texts.json --out "$out/reference/all-minilm.json"
+
+# The real-model tier (scripts/default-model.sh and scripts/real-models.sh put them in the store):
+# linked in here so the shared scenarios can name them like the tiny models.
+store="${MULLAMA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/mullama}/models"
+for m in all-minilm smollm2-135m gemma3-270m; do
+  ln -sfn "$store/$m.gguf" "$out/$m.gguf"
+done
+# The decoders: tokens from HF `tokenizers` on the GGUF's own vocabulary (gguf_tokenizer.py),
+# vectors from the float64 forward pass on the dequantized weights; the F32 copies take
+# llama.cpp's 8-bit activation rounding out of the comparison (see dequantize_gguf.py).
+for m in smollm2-135m gemma3-270m; do
+  [ -s "$out/reference/$m.json" ] ||
+    $py tools/models/gguf_reference.py --gguf "$store/$m.gguf" --gguf-tokenizer \
+      --texts-file scenarios/reference-texts.json --out "$out/reference/$m.json"
+  [ -s "$out/$m-f32.gguf" ] || { $py tools/models/dequantize_gguf.py "$store/$m.gguf" "$out/$m-f32.gguf.tmp" && mv "$out/$m-f32.gguf.tmp" "$out/$m-f32.gguf"; }
+  ln -sfn "$m.json" "$out/reference/$m-f32.json"
+done
+# Token ids of the Unicode-edge corpus from HF `tokenizers`, for the tokenizer parity test.
+# Special-token strings in a text stay text (--split-special): mullama never lets input text
+# produce control tokens.
+for m in all-minilm tiny-bert smollm2-135m gemma3-270m; do
+  case $m in
+    all-minilm) tok=$minilm ;;
+    tiny-bert) tok=$out/tiny-bert-hf ;;
+    *) tok=$store/$m.gguf ;;
+  esac
+  $py tools/models/tokenizer_reference.py --corpus scenarios/corpus/tokenizer-edge.json --tokenizer "$tok" \
+    --split-special --out "$out/reference/tokens-$m.json"
+done
 echo "test data in $out"

