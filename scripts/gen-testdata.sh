@@ -14,6 +14,10 @@ done
 # weights, to check our converter's GGUF end to end.
 minilm=target/models-src/all-MiniLM-L6-v2   # unpacked by scripts/default-model.sh
 $py tools/models/reference.py --hf-dir "$minilm" --texts-file scenarios/reference-texts.json --out "$out/reference/all-minilm.json"
+# Texts of 300 to 2,000 tokens, cut at max_seq_length (256) as sentence-transformers cuts them:
+# what all-minilm must give by default.
+$py tools/models/reference.py --hf-dir "$minilm" --texts-file scenarios/corpus/long-texts.json --st-length \
+  --out "$out/reference/all-minilm-st-length.json"
 
 # The real-model tier (scripts/default-model.sh and scripts/real-models.sh put them in the store):
 # linked in here so the shared scenarios can name them like the tiny models.

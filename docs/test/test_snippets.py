@@ -34,6 +34,10 @@ def workdir(tmp_path: Path, default_model: Path) -> tuple[Path, dict[str, str]]:
     (tmp_path / "all-MiniLM-L6-v2").symlink_to(ROOT / "target" / "models-src" / "all-MiniLM-L6-v2")
     (tmp_path / "home" / "models").mkdir(parents=True)
     (tmp_path / "home" / "models" / "all-minilm.gguf").symlink_to(default_model)
+    # The decoder of the decoder examples, from scripts/real-models.sh.
+    decoder = default_model.parent / "smollm2-135m.gguf"
+    (tmp_path / "smollm2-135m.gguf").symlink_to(decoder)
+    (tmp_path / "home" / "models" / "smollm2-135m.gguf").symlink_to(decoder)
     env = {**os.environ, "MULLAMA_HOME": str(tmp_path / "home"), "ANONYMIZED_TELEMETRY": "False"}
     return tmp_path, env
 

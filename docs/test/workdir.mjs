@@ -1,7 +1,7 @@
 // The folder every docs snippet runs in, as a reader's would look after the install page:
-// ./all-minilm.gguf (the default model), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the
-// convert examples), a scratch model store (MULLAMA_HOME) holding all-minilm, and `mullama`
-// on PATH. Each snippet gets its own folder, so files one writes never leak into another.
+// ./all-minilm.gguf (the default model), ./smollm2-135m.gguf (a decoder LLM, for the decoder
+// examples), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the convert examples), a scratch
+// model store (MULLAMA_HOME) holding both models, and `mullama` on PATH. Each snippet gets its own folder, so files one writes never leak into another.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +14,8 @@ export const LEDGER = join(ROOT, 'target', 'docs-ledger');
 
 const model = resolveModelPath('all-minilm');
 if (!existsSync(model)) throw new Error(`${model} is missing: run scripts/default-model.sh (make test does)`);
+const decoder = resolveModelPath('smollm2:135m');
+if (!existsSync(decoder)) throw new Error(`${decoder} is missing: run scripts/real-models.sh (make test does)`);
 // Unpacked from the PyPI wheel by scripts/default-model.sh.
 const hfFolder = join(ROOT, 'target', 'models-src', 'all-MiniLM-L6-v2');
 if (!existsSync(join(hfFolder, 'model.safetensors'))) throw new Error(`${hfFolder} is missing: run scripts/default-model.sh (make test does)`);
@@ -30,6 +32,8 @@ export function makeWorkdir() {
   symlinkSync(hfFolder, join(dir, 'all-MiniLM-L6-v2'));
   mkdirSync(join(dir, 'home', 'models'), { recursive: true });
   symlinkSync(model, join(dir, 'home', 'models', 'all-minilm.gguf'));
+  symlinkSync(decoder, join(dir, 'smollm2-135m.gguf'));
+  symlinkSync(decoder, join(dir, 'home', 'models', 'smollm2-135m.gguf'));
   const env = {
     ...process.env,
     MULLAMA_HOME: join(dir, 'home'),

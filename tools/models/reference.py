@@ -270,8 +270,14 @@ def load_model(hf_dir: Path, gelu_variant: str):
     raise SystemExit(f"unsupported model_type {mt!r}")
 
 
+def st_truncate(ids: list[int], max_len: int) -> list[int]:
+    """What sentence-transformers does at its max_seq_length: the tokenizer cuts content tokens
+    at the end and keeps [CLS] first and [SEP] last."""
+    return ids if len(ids) <= max_len else ids[: max_len - 1] + ids[-1:]
+
+
 def run(hf_dir: Path, texts: list[str], normalize=False, tokens_only=False, per_token=False,
-        gelu_variant="ggml-cpu") -> dict:
+        gelu_variant="ggml-cpu", max_seq_length=None) -> dict:
     model, arch = load_model(hf_dir, gelu_variant)
     native = native_pooling(hf_dir) if arch == "bert" else None
     out = {"model": hf_dir.name, "arch": arch, "items": []}
@@ -279,6 +285,8 @@ def run(hf_dir: Path, texts: list[str], normalize=False, tokens_only=False, per_
         out |= {"native_pooling": native, "normalized": normalize, "gelu": gelu_variant if arch == "bert" else None}
     for text in texts:
         ids = model.tokenize(text)
+        if max_seq_length:
+            ids = st_truncate(ids, max_seq_length)
         item = {"text": text, "tokens": ids}
         if not tokens_only:
             rows = model.forward(ids)
@@ -305,11 +313,14 @@ def main() -> None:
     ap.add_argument("--per-token", action="store_true", help="also write every token's hidden state")
     ap.add_argument("--gelu", choices=["ggml-cpu", "tanh", "erf"], default="ggml-cpu",
                     help="GELU variant for BERT (default: what llama.cpp's CPU backend computes)")
+    ap.add_argument("--st-length", action="store_true",
+                    help="truncate to sentence_bert_config.json's max_seq_length, as sentence-transformers does")
     a = ap.parse_args()
+    max_seq_length = json.loads((a.hf_dir / "sentence_bert_config.json").read_text())["max_seq_length"] if a.st_length else None
     texts = json.loads(a.texts_file.read_text(encoding="utf-8"))
     if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
         raise SystemExit("--texts-file must hold a JSON array of strings")
-    res = run(a.hf_dir, texts, a.normalize, a.tokens_only, a.per_token, a.gelu)
+    res = run(a.hf_dir, texts, a.normalize, a.tokens_only, a.per_token, a.gelu, max_seq_length)
     a.out.write_text(json.dumps(res, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

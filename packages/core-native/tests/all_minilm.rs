@@ -74,3 +74,26 @@ fn similar_texts_are_closer_than_unrelated_ones() {
     let (a, b, c) = (normalize(&v[0].data), normalize(&v[1].data), normalize(&v[2].data));
     assert!(cosine(&a, &b) > cosine(&a, &c) + 0.3, "{} vs {}", cosine(&a, &b), cosine(&a, &c));
 }
+
+#[test]
+fn long_texts_by_default_equal_sentence_transformers_at_its_max_seq_length() {
+    // sentence-transformers embeds all-MiniLM-L6-v2 at max_seq_length 256 (its
+    // sentence_bert_config.json), cutting longer texts; the converter records that length and a
+    // context uses it when nCtx is 0, so truncate_end gives the same vectors.
+    let refs = reference("all-minilm-st-length");
+    let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+    for (name, min_cos) in [("all-minilm-f32", 0.99999), ("all-minilm", 0.99999)] {
+        let ctx = Context::new(load(name), ContextParams::default()).unwrap();
+        assert_eq!(ctx.settings().max_tokens, 256, "{name}: default length");
+        let opts = EmbedOptions { overflow: Some(OverflowPolicy::TruncateEnd), ..Default::default() };
+        let got = ctx.embed(&texts, opts).unwrap();
+        for (r, e) in refs.iter().zip(&got) {
+            assert!(e.truncated && e.tokens == 256 && e.input_tokens > 256, "{name}: {} of {} tokens", e.tokens, e.input_tokens);
+            let cos = cosine(&e.data, &r.vector("native"));
+            assert!(cos >= min_cos, "{name}: a {}-token text: cosine {cos} < {min_cos}", e.input_tokens);
+        }
+        // The default is the model's (normalised, as its Normalize module says).
+        let norm: f32 = got[0].data.iter().map(|v| v * v).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-5, "{name}: default vectors are unit length, got {norm}");
+    }
+}

@@ -65,11 +65,14 @@ def test_enums_and_records():
     assert mullama.ConvertType.Q8_0.value == "q8_0"
     p = ContextParams()
     assert (p.embeddings, p.n_ctx, p.n_batch, p.n_threads, p.n_workers) == (True, 0, 0, 0, 0)
-    assert p.pooling is PoolingStrategy.Mean and p.normalize is False
+    # Unset: the model decides (ModelInfo.default_pooling, default_normalize).
+    assert p.pooling is None and p.normalize is None
     assert p.overflow is mullama.OverflowPolicy.Error and p.flash_attention is True
     p.pooling = "last"
     p.n_ctx = 64
     assert p.pooling is PoolingStrategy.Last and p.n_ctx == 64
+    p.pooling = None
+    assert p.pooling is None
     assert "n_ctx=64" in repr(p)
     with pytest.raises(TypeError):
         ContextParams(n_ctx="big")

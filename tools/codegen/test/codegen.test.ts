@@ -30,7 +30,10 @@ describe("schema of the real IDL", () => {
   it("reads defaults and optional fields", () => {
     const params = s.records.find((r) => r.name === "ContextParams")!;
     expect(params.fields.find((f) => f.name === "embeddings")!.default).toEqual({ kind: "bool", value: true });
-    expect(params.fields.find((f) => f.name === "pooling")!.default).toEqual({ kind: "enum", enumName: "PoolingStrategy", member: "Mean" });
+    expect(params.fields.find((f) => f.name === "overflow")!.default).toEqual({ kind: "enum", enumName: "OverflowPolicy", member: "Error" });
+    // No IDL default: the model decides, so the field stays optional in every language.
+    const pooling = params.fields.find((f) => f.name === "pooling")!;
+    expect(pooling.optional && !pooling.default).toBe(true);
     const opts = s.records.find((r) => r.name === "EmbedOptions")!;
     expect(opts.fields.every((f) => f.optional && !f.default)).toBe(true);
   });
