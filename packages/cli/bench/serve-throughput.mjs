@@ -39,13 +39,13 @@ const cli = join(here, '..', 'dist', 'cli.mjs');
 const { execFileSync } = await import('node:child_process');
 const path = JSON.parse(execFileSync(process.execPath, [cli, 'show', values.model, '--format', 'json'], { encoding: 'utf8' })).path;
 const model = await Model.load(path);
-const ctx = new Context(model, { embeddings: true });
+const ctx = new Context(model, { embeddings: true, nCtx: model.info.contextLength }); // as the server below
 const lib = {};
 for (const b of batches) lib[b] = await timeIt(b, (t) => ctx.getEmbeddingBatch(t, { normalize: true }));
 ctx.close();
 
 // Server
-const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--model', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--model', path, '--n-ctx', String(model.info.contextLength)], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((res, rej) => {
   let out = '';
   child.stdout.on('data', (d) => {

@@ -56,7 +56,7 @@ const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 async function runMullama(a, modelPath) {
   const { Model, Context } = await import('../dist/index.mjs');
   const model = await Model.load(modelPath);
-  const context = new Context(model, { embeddings: true, nThreads: a.threads });
+  const context = new Context(model, { embeddings: true, nThreads: a.threads, nCtx: model.info.contextLength }) // peers embed up to the position table;
   const rows = [];
   for (const corpus of a.corpora) {
     const lines = readLines(corpus);

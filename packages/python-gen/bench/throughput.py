@@ -66,7 +66,7 @@ def bench_mullama(args) -> dict[str, list[dict]]:
     from mullama import Context, ContextParams, Model
 
     model = Model.load(args.model)
-    ctx = Context(model, ContextParams(embeddings=True, n_threads=args.threads))
+    ctx = Context(model, ContextParams(embeddings=True, n_threads=args.threads, n_ctx=model.info.context_length))  # peers: the whole position table
 
     def embed(chunk):
         return sum(e.tokens for e in ctx.get_embedding_batch(chunk))

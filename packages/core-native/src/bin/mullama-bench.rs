@@ -12,7 +12,7 @@ use std::time::Instant;
 /// Our own figures, for the docs site, come from docs/scripts/bench-table.mjs --run.
 const SEED_CPU: [(usize, &str); 5] = [(1, "~10"), (8, "~60"), (32, "~150"), (128, "~200"), (256, "~210")];
 
-const USAGE: &str = "usage: mullama-bench [--model NAME|PATH] [--corpus FILE]... [--batch 1,8,32,128,256] [--texts N]\n                     [--threads N] [--workers N] [--n-batch TOKENS] [--no-flash-attention]";
+const USAGE: &str = "usage: mullama-bench [--model NAME|PATH] [--corpus FILE]... [--batch 1,8,32,128,256] [--texts N]\n                     [--threads N] [--workers N] [--n-batch TOKENS] [--n-ctx TOKENS] [--no-flash-attention]";
 
 struct Args {
     model: String,
@@ -41,6 +41,7 @@ fn parse_args() -> Args {
             "--threads" => a.params.n_threads = val().parse().expect("thread count"),
             "--workers" => a.params.n_workers = val().parse().expect("worker count"),
             "--n-batch" => a.params.n_batch = val().parse().expect("token budget"),
+            "--n-ctx" => a.params.n_ctx = val().parse().expect("token count"),
             "--no-flash-attention" => a.params.flash_attention = false,
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -75,6 +76,12 @@ fn main() -> mullama_core::Result<()> {
     let args = parse_args();
     let path = store::resolve(&args.model);
     let model = Arc::new(Model::load(&path)?);
+    // The whole position table unless asked: peers (llama-server, Ollama) embed up to it, and
+    // the corpora hold texts past all-minilm's 256-token sentence-transformers length.
+    let mut args = args;
+    if args.params.n_ctx == 0 {
+        args.params.n_ctx = model.info().context_length as u32;
+    }
     let context = Context::new(model.clone(), args.params.clone())?;
     let s = context.settings();
     println!(
