@@ -10,6 +10,7 @@ Writes into DIR:
   tiny-llama.gguf        same weights as convert would write them (q/k permuted for NORM rope)
   corrupt-truncated.gguf tiny-bert.gguf cut to half its size
   not-a-gguf.gguf        a text file
+  nan-weights.gguf       tiny-bert.gguf with NaN in its embedding LayerNorm: loads, computes NaN
   variants/NAME-hf/      BERT-family layouts for mullama-convert's tests (pooler, MLM heads with a
                          "bert." prefix, cased vocab, no token types + odd vocab size, vocab.txt only,
                          XLM-R with a Unigram tokenizer), and reference/variant-NAME.json for each
@@ -469,6 +470,16 @@ def make_variants(out: Path) -> None:
 # ---------------------------------------------------------------------------- main
 
 
+def make_nan_weights(src: Path, dst: Path) -> None:
+    """A well-formed GGUF whose weights are NaN where every token passes (the embedding norm):
+    llama.cpp loads it and returns NaN vectors, which the engine must refuse."""
+    dst.write_bytes(src.read_bytes())
+    reader = gguf.GGUFReader(dst, "r+")
+    norm = next(t for t in reader.tensors if t.name == "token_embd_norm.weight")
+    norm.data[:] = np.nan
+    reader.data.flush()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
@@ -486,6 +497,7 @@ def main() -> None:
     data = (out / "tiny-bert.gguf").read_bytes()
     (out / "corrupt-truncated.gguf").write_bytes(data[: len(data) // 2])
     (out / "not-a-gguf.gguf").write_text("this is a plain text file, not a GGUF model\n", encoding="utf-8")
+    make_nan_weights(out / "tiny-bert.gguf", out / "nan-weights.gguf")
 
     for p in sorted(out.glob("*.gguf")):
         print(f"{p}  {p.stat().st_size} bytes")

@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 const DEFAULT_BATCH_TOKENS: u32 = 256;
+/// A micro-batch's token budget sizes llama.cpp's buffers; past this it is a typo, not a wish.
+const MAX_BATCH_TOKENS: u32 = 65536;
+const MAX_WORKERS: usize = 256;
 
 /// The resolved, validated form of `ContextParams`.
 #[derive(Debug, Clone)]
@@ -43,8 +46,16 @@ impl Settings {
         }
         let info = model.info();
         let max_tokens = if p.n_ctx == 0 { info.default_length.max(1) } else { p.n_ctx as usize };
-        if max_tokens > 1 << 20 {
-            return err(ErrorCode::InvalidArgument, format!("n_ctx {max_tokens} is larger than 1048576"));
+        // Past the position table llama.cpp indexes out of bounds and aborts the process (BERT's
+        // learned positions); decoders lose their footing there anyway.
+        if max_tokens > info.context_length.max(1) {
+            return err(ErrorCode::InvalidArgument, format!("n_ctx {max_tokens} is more than the model's {} positions; use 0 (the model's default, {}) up to {}", info.context_length, info.default_length, info.context_length));
+        }
+        if p.n_batch > MAX_BATCH_TOKENS {
+            return err(ErrorCode::InvalidArgument, format!("n_batch {} is out of range: 0 (the default, {DEFAULT_BATCH_TOKENS}) up to {MAX_BATCH_TOKENS} tokens", p.n_batch));
+        }
+        if n_workers > MAX_WORKERS {
+            return err(ErrorCode::InvalidArgument, format!("n_workers {n_workers} is out of range: 0 (one) up to {MAX_WORKERS}"));
         }
         let batch_tokens = if p.n_batch == 0 { DEFAULT_BATCH_TOKENS } else { p.n_batch } as usize;
         Ok(Settings {

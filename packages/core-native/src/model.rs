@@ -41,6 +41,10 @@ fn check_gguf_file(path: &Path) -> Result<()> {
     if meta.is_dir() {
         return err(ErrorCode::ModelNotFound, format!("{} is a directory, not a GGUF model file", path.display()));
     }
+    // A FIFO or a device would block or stream forever when opened: only regular files.
+    if !meta.is_file() {
+        return err(ErrorCode::ModelInvalid, format!("{} is not a regular file (a pipe, socket or device), so not a GGUF model file", path.display()));
+    }
     let mut head = [0u8; 8];
     let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
     if let Err(e) = read {

@@ -70,7 +70,7 @@ impl Worker {
         match outcome {
             Ok(Ok(vectors)) => {
                 for (item, data) in group.iter().zip(vectors) {
-                    item.slot.fill(item.index, Ok(finish(item, data)));
+                    item.slot.fill(item.index, finish(item, data));
                 }
             }
             Ok(Err(e)) => group.iter().for_each(|it| it.slot.fill(it.index, Err(e.clone()))),
@@ -147,14 +147,19 @@ fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item]) -> Result<Vec<Vec<
     }
 }
 
-fn finish(item: &Item, mut data: Vec<f32>) -> Embedding {
+fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
+    // NaN or Inf out of the model means broken weights (a GGUF with a NaN norm loads fine):
+    // an error, never a vector that silently poisons every similarity it enters.
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(Error::new(ErrorCode::ModelInvalid, "the model computed NaN or infinite values for this text: its weights are corrupt"));
+    }
     if let Some(d) = item.dimensions {
         data.truncate(d);
     }
     if item.normalize {
         normalize_in_place(&mut data);
     }
-    Embedding { dimension: data.len(), data, input_tokens: item.input_tokens, tokens: item.tokens.len(), truncated: item.truncated }
+    Ok(Embedding { dimension: data.len(), data, input_tokens: item.input_tokens, tokens: item.tokens.len(), truncated: item.truncated })
 }
 
 fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {

@@ -253,3 +253,17 @@ fn per_call_options_overflow_token_budget_and_dimensions() {
     let too_many = EmbedOptions { dimensions: Some(full.dimension as u32 + 1), ..base };
     assert_eq!(ctx.embed(&["hello"], too_many).unwrap_err().code(), ErrorCode::InvalidArgument);
 }
+
+#[test]
+fn a_named_pipe_is_refused_without_blocking() {
+    // Opening a FIFO with no writer blocks forever; the file check must look before it opens.
+    let dir = std::env::temp_dir().join(format!("mullama-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("model.gguf");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let e = Model::load(&fifo).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ModelInvalid, "{e}");
+    assert!(e.message().contains("not a regular file"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -183,13 +183,13 @@ class ContextParams:
     embeddings: bool
     """Must be true: a mullama context computes embeddings (the field mirrors llama.cpp's)."""
     n_ctx: int
-    """Most tokens one text may have, special tokens included. 0: the model's default length (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its training context. At most the training context."""
+    """Most tokens one text may have, special tokens included. 0: the model's default length (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its training context. More than the training context (the position table) is an `INVALID_ARGUMENT` error: llama.cpp would read past it."""
     n_batch: int
-    """Token budget of one micro-batch: texts are packed up to it. 0: 256. At most 63 makes every vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores."""
+    """Token budget of one micro-batch: texts are packed up to it. 0: 256; at most 65536. At most 63 makes every vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores."""
     n_threads: int
     """CPU threads. 0: all available cores."""
     n_workers: int
-    """Worker contexts sharing the model; threads are split between them. 0: one."""
+    """Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and at most `nThreads`."""
     normalize: bool | None
     """L2-normalise vectors when a call does not say. Absent: the model's own (`ModelInfo.defaultNormalize`: true when its sentence-transformers config normalises)."""
     flash_attention: bool

@@ -349,10 +349,11 @@ pub struct ContextParams {
     pub embeddings: bool,
     /// Most tokens one text may have, special tokens included. 0: the model's default length
     /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
-    /// training context. At most the training context.
+    /// training context. More than the training context (the position table) is an
+    /// `INVALID_ARGUMENT` error: llama.cpp would read past it.
     #[pyo3(get, set)]
     pub n_ctx: u32,
-    /// Token budget of one micro-batch: texts are packed up to it. 0: 256. At most 63 makes every
+    /// Token budget of one micro-batch: texts are packed up to it. 0: 256; at most 65536. At most 63 makes every
     /// vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention
     /// switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to
     /// 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores.
@@ -361,7 +362,8 @@ pub struct ContextParams {
     /// CPU threads. 0: all available cores.
     #[pyo3(get, set)]
     pub n_threads: u32,
-    /// Worker contexts sharing the model; threads are split between them. 0: one.
+    /// Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and
+    /// at most `nThreads`.
     #[pyo3(get, set)]
     pub n_workers: u32,
     /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
