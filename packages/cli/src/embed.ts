@@ -1,6 +1,7 @@
 /** `mullama embed MODEL TEXT...`: vectors for texts given as arguments, in a file or on stdin. */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Context as ContextT, Embedding, PoolingStrategy, OverflowPolicy, EmbedOptions } from 'mullama';
 import { CliError, errorCode, usage } from './errors.js';
@@ -57,13 +58,37 @@ interface Item {
   id?: unknown;
 }
 
+/** The stream's text, refusing bytes that are not UTF-8 (readline alone would turn them into U+FFFD). */
+async function* strictUtf8(stream: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const bad = () => new CliError('INVALID_UTF8', `${source === '-' ? 'stdin' : source}: not valid UTF-8 (in the bytes after offset ${offset})`);
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw bad();
+    }
+    offset += bytes.length;
+    if (text) yield text;
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch {
+    throw bad();
+  }
+}
+
 /** Records from a file or stdin: plain lines, or JSONL when the first non-blank line starts with '{'. */
 async function* readItems(source: string, onBytes: (n: number) => void): AsyncGenerator<Item> {
   const stream = source === '-' ? process.stdin : createReadStream(source);
   stream.on('data', (chunk: Buffer | string) => onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length));
   const errored = new Promise<never>((_, rej) => stream.on('error', rej));
   errored.catch(() => {});
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  const rl = createInterface({ input: Readable.from(strictUtf8(stream, source)), crlfDelay: Infinity });
   let jsonl: boolean | undefined;
   let lineNo = 0;
   let index = 0;

@@ -171,9 +171,16 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 async function readJson(req: IncomingMessage, max: number): Promise<Record<string, unknown>> {
   const body = await readBody(req, max);
+  let text: string;
+  try {
+    // Not Buffer.toString, which would swap bad bytes for U+FFFD and embed that silently.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new HttpError(400, 'INVALID_UTF8', 'request body is not valid UTF-8');
+  }
   let v: unknown;
   try {
-    v = JSON.parse(body.toString('utf8'));
+    v = JSON.parse(text);
   } catch (e) {
     throw new HttpError(400, 'INVALID_JSON', `request body is not valid JSON: ${(e as Error).message}`);
   }

@@ -112,6 +112,17 @@ describe('bulk input', () => {
     expect(t.stdout.trim().split('\n')).toHaveLength(4);
   });
 
+  test('invalid UTF-8 on stdin or in a file is INVALID_UTF8, never U+FFFD', async () => {
+    const r = await embed(['tiny-bert', '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0x61, 0xff, 0x62, 0x0a]) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mullama: INVALID_UTF8: stdin: not valid UTF-8/);
+    const f = join(h.home, 'latin1.txt');
+    writeFileSync(f, Buffer.from('caf\xe9\n', 'latin1'));
+    const t = await embed(['tiny-bert', '--input', f]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/INVALID_UTF8: .*latin1.txt: not valid UTF-8/);
+  });
+
   test('a failing line is named', async () => {
     const f = join(h.home, 'bad.jsonl');
     writeFileSync(f, '{"text":"ok"}\n{"text":""}\n');

@@ -76,6 +76,10 @@ describe('OpenAI /v1/embeddings', () => {
     const bad = await post(`${s.url}/v1/embeddings`, '{"model": ', true);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_JSON');
+    const bytes = Buffer.concat([Buffer.from('{"model": "tiny-bert", "input": "a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')]);
+    const utf8 = await fetch(`${s.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
+    expect(utf8.status).toBe(400);
+    expect((await utf8.json()).error.code).toBe('INVALID_UTF8');
     const arr = await post(`${s.url}/v1/embeddings`, '[1]', true);
     expect(arr.status).toBe(400);
     const huge = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'x'.repeat(70_000) });
