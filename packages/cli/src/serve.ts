@@ -7,7 +7,7 @@ import { CliError, errorCode, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
 import { loadMullama } from './lib.js';
 import { vectorJson } from './output.js';
-import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, resolveModel } from './store.js';
+import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, storePath } from './store.js';
 import { existsSync } from 'node:fs';
 import { intOption } from './embed.js';
 
@@ -79,8 +79,10 @@ class Models {
   private pathOf(name: string): string | undefined {
     if (this.fixed) return this.fixed.get(name) ?? this.fixed.get(name.replace(/:latest$/, ''));
     if (!isValidName(name)) return undefined;
+    // Only the store: a network client must never make the server open a file it names (the
+    // core reads an existing `secret.txt` in the working directory as a path).
     for (const n of [name, name.replace(/:latest$/, '')]) {
-      const p = resolveModel(n);
+      const p = storePath(n);
       if (existsSync(p)) return p;
     }
     return undefined;
@@ -121,6 +123,11 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
+/** Error text for a network client: model files by name, not by where they live on the server. */
+export function withoutPaths(message: string): string {
+  return message.replace(/(?:\/[^\s'"():,]+)+/g, (p) => (p.endsWith('.gguf') ? `'${basename(p, '.gguf')}'` : '<path>'));
+}
+
 function sendError(res: ServerResponse, e: unknown): void {
   let status = 500;
   let code = errorCode(e) ?? 'INTERNAL';
@@ -136,6 +143,8 @@ function sendError(res: ServerResponse, e: unknown): void {
     status = HTTP_STATUS[code];
     type = status < 500 ? 'invalid_request_error' : 'server_error';
   }
+  // The core names files in its messages; HttpErrors are ours and may quote URL paths.
+  if (!(e instanceof HttpError)) message = withoutPaths(message);
   send(res, status, JSON.stringify({ error: { message: message.split('\n')[0], type, code } }));
 }
 

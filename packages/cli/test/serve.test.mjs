@@ -1,5 +1,7 @@
 // `mullama serve` as a real process on loopback: every endpoint, bad requests, a load test, shutdown.
 import { request } from 'node:http';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultModelFile, makeHome, post, startServer, tinyBert, tinyLlama } from './helpers.mjs';
 
@@ -70,6 +72,20 @@ describe('OpenAI /v1/embeddings', () => {
     expect(r.status).toBe(status);
     expect(r.body.error).toMatchObject({ code, type: expect.any(String), message: expect.any(String) });
     if (code === 'MODEL_NOT_FOUND') expect(r.body.error.message).toMatch(/available models: .*nomic-embed-text/);
+  });
+
+  test('a model name never reaches a file outside the store, and errors show no server paths', async () => {
+    // `secret.txt` exists in the server's working directory (the test's cwd) as a file.
+    const secret = join(process.cwd(), 'secret.txt');
+    writeFileSync(secret, 'not for clients\n');
+    try {
+      const r = await post(`${s.url}/v1/embeddings`, { model: 'secret.txt', input: 'x' });
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('MODEL_NOT_FOUND');
+      expect(r.body.error.message).not.toMatch(/\//);
+    } finally {
+      rmSync(secret);
+    }
   });
 
   test('malformed JSON, oversized body, wrong method, unknown path', async () => {
