@@ -1,6 +1,6 @@
 /** `mullama pull` (Hugging Face and Ollama registries, resumable, sha256-checked) and `mullama import`. */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, linkSync, copyFileSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import { createReadStream, existsSync, linkSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,12 +30,39 @@ export const KNOWN: Record<string, { repo: string; file: string }> = {
 const hfBase = () => (process.env.MULLAMA_HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
 const ollamaBase = () => (process.env.MULLAMA_OLLAMA_REGISTRY || 'https://registry.ollama.ai').replace(/\/+$/, '');
 
-async function fetchOk(url: string, init?: RequestInit): Promise<Response> {
+/** Seconds a registry may stay silent (no answer, or no bytes of the body) before pull gives up. */
+const silenceSeconds = () => Number(process.env.MULLAMA_PULL_TIMEOUT_S) || 30;
+
+/** An abort signal that fires after `silenceSeconds()` without a `touch()`: connect, headers and
+ * every chunk of a body each get that long, so a server that accepts and never answers (or stalls
+ * mid-download) ends the pull with an error instead of hanging it. */
+class Deadline {
+  private readonly ctl = new AbortController();
+  private timer?: NodeJS.Timeout;
+  readonly signal = this.ctl.signal;
+  constructor(private readonly what: string) {
+    this.touch();
+  }
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.ctl.abort(new CliError('TIMEOUT', `${this.what}: no data for ${silenceSeconds()} s (MULLAMA_PULL_TIMEOUT_S)`)), silenceSeconds() * 1000);
+    this.timer.unref();
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+async function fetchOk(url: string, init: RequestInit & { keepDeadline?: boolean } = {}, deadline = new Deadline(url)): Promise<Response> {
+  const { keepDeadline, ...request } = init;
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...request, signal: deadline.signal });
   } catch (e) {
+    if (deadline.signal.aborted) throw deadline.signal.reason;
     throw new CliError('IO', `cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+  } finally {
+    if (!keepDeadline) deadline.clear();
   }
   if (res.status === 404) throw new CliError('MODEL_NOT_FOUND', `${url}: not found (HTTP 404)`);
   if (!res.ok && res.status !== 206) throw new CliError('IO', `${url}: HTTP ${res.status}`);
@@ -52,7 +79,8 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
   const partial = `${dest}.partial`;
   const h = createHash('sha256');
   let have = existsSync(partial) ? statSync(partial).size : 0;
-  const res = await fetchOk(url, { headers: { ...headers, ...(have ? { range: `bytes=${have}-` } : {}) } });
+  const deadline = new Deadline(url);
+  const res = await fetchOk(url, { headers: { ...headers, ...(have ? { range: `bytes=${have}-` } : {}) }, keepDeadline: true }, deadline);
   if (have && res.status === 206) await hashFile(partial, h);
   else have = 0; // the server ignored the range: start over
   const sha = expectSha ?? (/^"?([0-9a-f]{64})"?$/.exec(res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '')?.[1]);
@@ -63,6 +91,7 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
   try {
     if (!res.body) throw new CliError('IO', `${url}: empty response`);
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      deadline.touch();
       writeSync(fd, chunk);
       h.update(chunk);
       done += chunk.length;
@@ -71,8 +100,10 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
     fsyncSync(fd);
   } catch (e) {
     if (e instanceof CliError) throw e;
+    if (deadline.signal.aborted) throw new CliError('TIMEOUT', `download of ${url} stalled after ${done} bytes (run pull again to resume): ${(deadline.signal.reason as Error).message}`);
     throw new CliError('IO', `download of ${url} interrupted after ${done} bytes (run pull again to resume): ${(e as Error).message}`);
   } finally {
+    deadline.clear();
     closeSync(fd);
   }
   progress.done(done);
@@ -80,6 +111,18 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
   if (sha && got !== sha) {
     rmSync(partial, { force: true });
     throw new CliError('CHECKSUM_MISMATCH', `sha256 of ${url} is ${got}, expected ${sha}; the partial file was removed`);
+  }
+  // Only a GGUF becomes a model: a registry that answers 200 with an HTML page (a login wall, a
+  // proxy's error) must not leave that page in the store for `list` to show.
+  const head = Buffer.alloc(8);
+  const hfd = openSync(partial, 'r');
+  const n = readSync(hfd, head, 0, 8, 0);
+  closeSync(hfd);
+  const version = head.readUInt32LE(4);
+  if (n < 8 || head.subarray(0, 4).toString('latin1') !== 'GGUF' || version < 2 || version > 3) {
+    rmSync(partial, { force: true });
+    const type = res.headers.get('content-type');
+    throw new CliError('MODEL_INVALID', `${url} did not send a GGUF file${type ? ` (content-type ${type})` : ''}; nothing was stored`);
   }
   renameSync(partial, dest);
   return got;

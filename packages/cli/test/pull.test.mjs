@@ -36,6 +36,10 @@ beforeAll(async () => {
       return res.end(JSON.stringify({ layers: [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${'0'.repeat(64)}` }] }));
     if (u === `/v2/library/tiny/blobs/sha256:${sha}` || u === `/v2/library/badsum/blobs/sha256:${'0'.repeat(64)}`) return sendBlob();
     if (u === '/owner/repo/resolve/main/tiny.gguf') return sendBlob(sha);
+    // A login wall or proxy page: 200 with HTML where a GGUF should be.
+    if (u === '/owner/html/resolve/main/page.gguf') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in</body></html>');
+    // Accepts the request and never answers.
+    if (u === '/owner/silent/resolve/main/x.gguf') return;
     if (u === '/api/models/owner/repo') return res.end(JSON.stringify({ siblings: [{ rfilename: 'README.md' }, { rfilename: 'tiny.gguf' }] }));
     res.writeHead(404).end();
   });
@@ -112,4 +116,21 @@ test('import --from-ollama', async () => {
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/imported 'embedder'/);
   expect(readFileSync(store('embedder.gguf')).equals(blob)).toBe(true);
+});
+
+test('a page that is not a GGUF is refused and nothing is stored', async () => {
+  const r = await m(['pull', 'hf:owner/html:page.gguf', '--name', 'page']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/MODEL_INVALID: .*did not send a GGUF file \(content-type text\/html\)/);
+  expect(existsSync(store('page.gguf'))).toBe(false);
+  expect(existsSync(store('page.gguf.partial'))).toBe(false);
+  expect((await m(['list'])).stdout).not.toMatch(/\bpage\b/);
+});
+
+test('a registry that never answers times out instead of hanging', async () => {
+  const t0 = Date.now();
+  const r = await run(['pull', 'hf:owner/silent:x.gguf', '--name', 'silent'], { env: { ...h.env, MULLAMA_PULL_TIMEOUT_S: '1' } });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/TIMEOUT: .*no data for 1 s/);
+  expect(Date.now() - t0).toBeLessThan(30_000); // a hang would run into the 60 s kill
 });
