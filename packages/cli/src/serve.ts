@@ -25,10 +25,11 @@ Options:
   --model NAME          serve only these models (repeatable; a store name or a .gguf path);
                         default: any model in the store, loaded on first use
   --threads N           CPU threads per model (default: all cores)
-  --n-ctx N             most tokens per input (default: the model's context)
+  --n-ctx N             most tokens per input (default: the model's length, at most its context)
   --max-body BYTES      largest request body (default 16777216)
   --max-inputs N        most inputs per request (default 2048)
   --max-tokens N        most tokens per request (default 1048576)
+  --drain-timeout S     on SIGTERM/SIGINT, seconds to finish requests in flight (default 30)
 `;
 
 class HttpError extends Error {
@@ -238,6 +239,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'max-body': { type: 'string' },
       'max-inputs': { type: 'string' },
       'max-tokens': { type: 'string' },
+      'drain-timeout': { type: 'string' },
     },
   });
   // Bare names after the flags (`--model a b`) count as more models.
@@ -253,6 +255,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxInputs: intOption('max-inputs', values['max-inputs'], 1) ?? 2048,
     maxTokens: intOption('max-tokens', values['max-tokens'], 1) ?? 1 << 20,
   };
+  const drainSeconds = intOption('drain-timeout', values['drain-timeout']) ?? 30;
   const models = new Models(modelList, opts);
   // Load the named models now so that a bad file fails at startup, not on the first request.
   if (modelList.length) for (const n of models.available()) await models.get(n);
@@ -326,7 +329,18 @@ export async function serveCommand(argv: string[]): Promise<void> {
     send(res, 200, await route(body));
   };
 
+  // Requests in flight, so that a shutdown can wait for them (see stop below).
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    // While draining, answer and let the client go rather than keep the connection alive.
+    if (stopping) res.setHeader('connection', 'close');
     handle(req, res).catch((e) => {
       try {
         sendError(res, e);
@@ -353,15 +367,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
   process.stdout.write(`mullama: listening on http://${shownHost}:${actualPort}\n`);
 
   await new Promise<void>((resolveStop) => {
-    let stopping = false;
+    // Stop accepting, finish every request in flight (up to --drain-timeout), then exit.
     const stop = (sig: string) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`mullama: ${sig}, shutting down\n`);
+      process.stderr.write(`mullama: ${sig}, finishing ${inFlight} request(s) in flight, then shutting down\n`);
       server.close(() => resolveStop());
       server.closeIdleConnections();
-      // Requests in flight get a moment to finish; then every socket goes.
-      setTimeout(() => server.closeAllConnections(), 2000).unref();
+      const finish = () => {
+        server.closeAllConnections();
+        resolveStop();
+      };
+      drained = () => setImmediate(finish);
+      if (inFlight === 0) drained();
+      setTimeout(() => {
+        process.stderr.write(`mullama: drain timeout (${drainSeconds} s): closing ${inFlight} request(s)\n`);
+        finish();
+      }, drainSeconds * 1000).unref();
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -209,3 +209,19 @@ test('--model limits the served models; SIGINT exits 0', async () => {
 test('a missing --model fails at startup', async () => {
   await expect(startServer(['--model', 'nope'], h.env)).rejects.toThrow(/MODEL_NOT_FOUND/);
 });
+
+test('SIGTERM finishes every request in flight, then exits 0', async () => {
+  const sd = await startServer(['--model', defaultModelFile()], h.env);
+  const texts = Array.from({ length: 64 }, (_, i) => `request text number ${i}: ${'a fairly long sentence about nothing in particular '.repeat(4)}`);
+  const requests = Array.from({ length: 8 }, () => post(`${sd.url}/v1/embeddings`, { model: 'all-minilm', input: texts }).catch((e) => ({ status: 0, error: e })));
+  await new Promise((r) => setTimeout(r, 300));
+  const exit = sd.stop('SIGTERM');
+  const answers = await Promise.all(requests);
+  expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+  answers.forEach((a) => expect(a.body.data).toHaveLength(64));
+  const { code, stderr } = await exit;
+  expect(code).toBe(0);
+  expect(stderr).toMatch(/finishing \d+ request\(s\) in flight/);
+  // And it no longer accepts.
+  await expect(fetch(`${sd.url}/health`)).rejects.toThrow();
+});
