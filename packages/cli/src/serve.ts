@@ -351,8 +351,18 @@ export async function serveCommand(argv: string[]): Promise<void> {
   });
   server.keepAliveTimeout = 5000;
   server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+    const reply = () => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    };
+    // Garbage after a valid request on a keep-alive connection: answer that request first (its
+    // response is still being computed), then the 400, then close. Node keeps the response in
+    // flight on the socket as `_httpMessage`.
+    const pending = (socket as unknown as { _httpMessage?: ServerResponse })._httpMessage;
+    if (pending && !pending.writableFinished) {
+      pending.once('finish', reply);
+      pending.once('close', reply);
+    } else reply();
   });
 
   await new Promise<void>((res, rej) => {

@@ -2,6 +2,7 @@
 import { request } from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultModelFile, makeHome, post, startServer, tinyBert, tinyLlama } from './helpers.mjs';
 
@@ -224,4 +225,21 @@ test('SIGTERM finishes every request in flight, then exits 0', async () => {
   expect(stderr).toMatch(/finishing \d+ request\(s\) in flight/);
   // And it no longer accepts.
   await expect(fetch(`${sd.url}/health`)).rejects.toThrow();
+});
+
+test('garbage after a valid request on one connection: the valid request still gets its answer', async () => {
+  const body = JSON.stringify({ model: 'tiny-bert', input: 'hello world' });
+  const { port } = new URL(s.url);
+  const raw = await new Promise((resolve, reject) => {
+    const sock = connect(Number(port), '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => (got += d));
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+    sock.write(`POST /v1/embeddings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    sock.write('\x00\x01 this is not HTTP \r\n\r\n');
+  });
+  expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+  expect(raw).toMatch(/"embedding":\[/);
+  expect(raw).toMatch(/HTTP\/1\.1 400 Bad Request/);
 });
