@@ -49,10 +49,19 @@ impl Settings {
         // Past the position table llama.cpp indexes out of bounds and aborts the process (BERT's
         // learned positions); decoders lose their footing there anyway.
         if max_tokens > info.context_length.max(1) {
-            return err(ErrorCode::InvalidArgument, format!("n_ctx {max_tokens} is more than the model's {} positions; use 0 (the model's default, {}) up to {}", info.context_length, info.default_length, info.context_length));
+            return err(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "n_ctx {max_tokens} is more than the model's {} positions; use 0 (the model's default, {}) up to {}",
+                    info.context_length, info.default_length, info.context_length
+                ),
+            );
         }
         if p.n_batch > MAX_BATCH_TOKENS {
-            return err(ErrorCode::InvalidArgument, format!("n_batch {} is out of range: 0 (the default, {DEFAULT_BATCH_TOKENS}) up to {MAX_BATCH_TOKENS} tokens", p.n_batch));
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("n_batch {} is out of range: 0 (the default, {DEFAULT_BATCH_TOKENS}) up to {MAX_BATCH_TOKENS} tokens", p.n_batch),
+            );
         }
         if n_workers > MAX_WORKERS {
             return err(ErrorCode::InvalidArgument, format!("n_workers {n_workers} is out of range: 0 (one) up to {MAX_WORKERS}"));

@@ -43,7 +43,10 @@ fn check_gguf_file(path: &Path) -> Result<()> {
     }
     // A FIFO or a device would block or stream forever when opened: only regular files.
     if !meta.is_file() {
-        return err(ErrorCode::ModelInvalid, format!("{} is not a regular file (a pipe, socket or device), so not a GGUF model file", path.display()));
+        return err(
+            ErrorCode::ModelInvalid,
+            format!("{} is not a regular file (a pipe, socket or device), so not a GGUF model file", path.display()),
+        );
     }
     let mut head = [0u8; 8];
     let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
@@ -58,7 +61,7 @@ fn check_gguf_file(path: &Path) -> Result<()> {
     if !(2..=3).contains(&version) {
         return err(ErrorCode::ModelInvalid, format!("{} has GGUF version {version}; supported versions are 2 and 3", path.display()));
     }
-    Ok(())
+    crate::gguf_check::check(path, meta.len())
 }
 
 /// What `mullama convert` recorded from the folder's sentence-transformers files

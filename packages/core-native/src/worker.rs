@@ -3,11 +3,11 @@
 //! pulls groups from it, runs each as one batch of separate sequences, and delivers each
 //! text's vector.
 
+use crate::api::Embedding;
+use crate::context::at_index;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::{RawBatch, RawContext, RawContextConfig};
 use crate::model::Model;
-use crate::api::Embedding;
-use crate::context::at_index;
 use crate::queue::{Item, Mode, Queue, Request, Work};
 use crate::similarity::normalize_in_place;
 use std::collections::HashMap;
@@ -96,8 +96,9 @@ impl Worker {
                 flash_attention: self.config.flash_attention,
             };
             self.contexts.remove(&mode);
-            let ctx = RawContext::new(&self.model.raw, config)
-                .map_err(|why| Error::new(ErrorCode::EngineFailure, format!("llama.cpp could not create a context for {n} tokens: {why}")))?;
+            let ctx = RawContext::new(&self.model.raw, config).map_err(|why| {
+                Error::new(ErrorCode::EngineFailure, format!("llama.cpp could not create a context for {n} tokens: {why}"))
+            })?;
             self.contexts.insert(mode, ctx);
         }
         Ok(())
@@ -151,7 +152,10 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
     // NaN or Inf out of the model means broken weights (a GGUF with a NaN norm loads fine):
     // an error, never a vector that silently poisons every similarity it enters.
     if data.iter().any(|v| !v.is_finite()) {
-        return Err(Error::new(ErrorCode::ModelInvalid, "the model computed NaN or infinite values for this text: its weights are corrupt"));
+        return Err(Error::new(
+            ErrorCode::ModelInvalid,
+            "the model computed NaN or infinite values for this text: its weights are corrupt",
+        ));
     }
     if let Some(d) = item.dimensions {
         data.truncate(d);
@@ -168,13 +172,25 @@ fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
         let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_for(text, r.max_text_tokens, r.overflow)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
             .map_err(|e| at_index(n, index, e))?;
-        Ok(Item { tokens: t.tokens, input_tokens: t.input_tokens, truncated: t.truncated, mode: r.mode, normalize: r.normalize, dimensions: r.dimensions, slot: r.slot.clone(), index })
+        Ok(Item {
+            tokens: t.tokens,
+            input_tokens: t.input_tokens,
+            truncated: t.truncated,
+            mode: r.mode,
+            normalize: r.normalize,
+            dimensions: r.dimensions,
+            slot: r.slot.clone(),
+            index,
+        })
     };
     let items: Vec<Item> = r.texts.iter().enumerate().map(tokenize).collect::<Result<_>>()?;
     if let Some(budget) = r.token_budget {
         let total: usize = items.iter().map(|it| it.tokens.len()).sum();
         if total > budget {
-            return Err(Error::new(ErrorCode::InputTooLong, format!("the call has {total} tokens but maxTokens allows {budget}; send fewer or shorter texts")));
+            return Err(Error::new(
+                ErrorCode::InputTooLong,
+                format!("the call has {total} tokens but maxTokens allows {budget}; send fewer or shorter texts"),
+            ));
         }
     }
     Ok(items)

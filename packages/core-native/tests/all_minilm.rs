@@ -78,7 +78,10 @@ fn micro_batches_under_64_tokens_make_vectors_independent_of_their_batch() {
         let params = ContextParams { n_batch: 63, overflow: OverflowPolicy::TruncateEnd, ..Default::default() };
         let ctx = Context::new(load(name), params).unwrap();
         let batch = ctx.embed(&texts, EmbedOptions::default()).unwrap();
-        let worst = (0..256).step_by(5).map(|i| max_abs_diff(&ctx.embed(&[texts[i]], EmbedOptions::default()).unwrap()[0].data, &batch[i].data)).fold(0f32, f32::max);
+        let worst = (0..256)
+            .step_by(5)
+            .map(|i| max_abs_diff(&ctx.embed(&[texts[i]], EmbedOptions::default()).unwrap()[0].data, &batch[i].data))
+            .fold(0f32, f32::max);
         eprintln!("{name} with n_batch 63: batch invariance {worst:.2e}");
         assert!(worst <= 1e-6, "{name}: batch changed a vector by {worst} with n_batch 63");
     }
@@ -87,7 +90,9 @@ fn micro_batches_under_64_tokens_make_vectors_independent_of_their_batch() {
 #[test]
 fn similar_texts_are_closer_than_unrelated_ones() {
     let ctx = Context::new(load("all-minilm"), ContextParams::default()).unwrap();
-    let v = ctx.embed(&["How do I cook pasta?", "What is the recipe for spaghetti?", "Tell me about quantum physics"], EmbedOptions::default()).unwrap();
+    let v = ctx
+        .embed(&["How do I cook pasta?", "What is the recipe for spaghetti?", "Tell me about quantum physics"], EmbedOptions::default())
+        .unwrap();
     let (a, b, c) = (normalize(&v[0].data), normalize(&v[1].data), normalize(&v[2].data));
     assert!(cosine(&a, &b) > cosine(&a, &c) + 0.3, "{} vs {}", cosine(&a, &b), cosine(&a, &c));
 }

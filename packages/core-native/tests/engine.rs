@@ -23,7 +23,10 @@ fn worst_batch_difference(name: &str, params: ContextParams, strategy: PoolingSt
     // The tiny vocabularies split unknown words into many pieces: cut the few long lines.
     let ctx = context(name, ContextParams { overflow: OverflowPolicy::TruncateEnd, ..params });
     let batch = ctx.embed(&texts, opts(strategy)).unwrap();
-    (0..texts.len()).step_by(3).map(|i| max_abs_diff(&ctx.embed(&[&texts[i]], opts(strategy)).unwrap()[0].data, &batch[i].data)).fold(0.0, f32::max)
+    (0..texts.len())
+        .step_by(3)
+        .map(|i| max_abs_diff(&ctx.embed(&[&texts[i]], opts(strategy)).unwrap()[0].data, &batch[i].data))
+        .fold(0.0, f32::max)
 }
 
 const POOLINGS: [PoolingStrategy; 4] = [PoolingStrategy::Mean, PoolingStrategy::First, PoolingStrategy::Last, PoolingStrategy::Max];
@@ -166,11 +169,17 @@ fn closed_context_refuses_work() {
 fn concurrent_callers_get_the_same_vectors_as_sequential_calls() {
     let texts = corpus();
     let ctx = Arc::new(context("tiny-bert", ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() }));
-    let sequential: Vec<Vec<f32>> = texts.iter().take(64).map(|t| ctx.embed(&[t], EmbedOptions::default()).unwrap().remove(0).data).collect();
+    let sequential: Vec<Vec<f32>> =
+        texts.iter().take(64).map(|t| ctx.embed(&[t], EmbedOptions::default()).unwrap().remove(0).data).collect();
     let threads: Vec<_> = (0..8)
         .map(|k| {
             let (ctx, texts) = (ctx.clone(), texts.clone());
-            std::thread::spawn(move || (0..64).filter(|i| i % 8 == k).map(|i| (i, ctx.embed(&[&texts[i]], EmbedOptions::default()).unwrap().remove(0).data)).collect::<Vec<_>>())
+            std::thread::spawn(move || {
+                (0..64)
+                    .filter(|i| i % 8 == k)
+                    .map(|i| (i, ctx.embed(&[&texts[i]], EmbedOptions::default()).unwrap().remove(0).data))
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     for t in threads {
