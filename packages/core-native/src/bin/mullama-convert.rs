@@ -9,16 +9,20 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut positional = Vec::new();
     let mut opts = ConvertOptions { r#type: ConvertType::F16, name: None };
-    let mut args = std::env::args().skip(1);
+    // OS strings: paths need not be UTF-8 (std::env::args would panic on them); flag values must.
+    let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
-        let parsed = match a.as_str() {
-            "--type" => args.next().map(|t| ConvertType::parse(&t).map(|t| opts.r#type = t)),
-            "--name" => args.next().map(|n| Ok(opts.name = Some(n))),
+        let utf8 = |v: std::ffi::OsString| v.into_string().map_err(|v| format!("{v:?} is not valid UTF-8"));
+        let parsed = match a.to_str() {
+            Some("--type") => {
+                args.next().map(|t| utf8(t).and_then(|t| ConvertType::parse(&t).map_err(|e| e.to_string())).map(|t| opts.r#type = t))
+            }
+            Some("--name") => args.next().map(|n| utf8(n).map(|n| opts.name = Some(n))),
             _ => Some(Ok(positional.push(PathBuf::from(a)))),
         };
         match parsed {
             Some(Ok(())) => {}
-            Some(Err(e)) => return fail(&e.to_string()),
+            Some(Err(e)) => return fail(&e),
             None => return fail("a flag is missing its value"),
         }
     }
