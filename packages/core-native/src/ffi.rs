@@ -261,6 +261,11 @@ impl RawModel {
         }
     }
 
+    /// A boolean metadata value (llama.cpp renders GGUF bools as `true`/`false`).
+    pub fn meta_bool(&self, key: &str) -> Option<bool> {
+        self.meta(key).map(|v| v == "true")
+    }
+
     /// The special tokens llama.cpp wraps around every text: (prefix, suffix), e.g. `[CLS] .. [SEP]`
     /// for BERT or BOS for llama. Learnt by tokenizing a probe with and without special tokens,
     /// because the add_bos/add_eos/add_sep flags mean different things per tokenizer type.

@@ -76,7 +76,7 @@ impl SentenceTransformersConfig {
     fn read(raw: &RawModel) -> Self {
         SentenceTransformersConfig {
             max_seq_length: raw.meta("mullama.max_seq_length").and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0),
-            normalize: raw.meta("mullama.normalize").map(|v| v == "true"),
+            normalize: raw.meta_bool("mullama.normalize"),
         }
     }
 }

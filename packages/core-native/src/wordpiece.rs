@@ -119,10 +119,6 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn meta_bool(raw: &RawModel, key: &str) -> Option<bool> {
-    raw.meta(key).map(|v| v == "true")
-}
-
 impl WordPiece {
     /// The tokenizer for a model whose GGUF says `tokenizer.ggml.model = bert`; `None` otherwise.
     pub fn from_model(raw: &RawModel) -> Option<WordPiece> {
@@ -136,11 +132,11 @@ impl WordPiece {
             }
         }
         let unk = raw.meta("tokenizer.ggml.unknown_token_id").and_then(|v| v.parse().ok()).or_else(|| vocab.get("[UNK]").copied())?;
-        let lowercase = meta_bool(raw, "mullama.tokenizer.lowercase").unwrap_or(true);
+        let lowercase = raw.meta_bool("mullama.tokenizer.lowercase").unwrap_or(true);
         let normalizer = Normalizer {
-            clean_text: meta_bool(raw, "mullama.tokenizer.clean_text").unwrap_or(true),
-            handle_chinese_chars: meta_bool(raw, "mullama.tokenizer.handle_chinese_chars").unwrap_or(true),
-            strip_accents: meta_bool(raw, "mullama.tokenizer.strip_accents").unwrap_or(lowercase),
+            clean_text: raw.meta_bool("mullama.tokenizer.clean_text").unwrap_or(true),
+            handle_chinese_chars: raw.meta_bool("mullama.tokenizer.handle_chinese_chars").unwrap_or(true),
+            strip_accents: raw.meta_bool("mullama.tokenizer.strip_accents").unwrap_or(lowercase),
             lowercase,
         };
         let max_chars_per_word = raw.meta("mullama.tokenizer.max_input_chars_per_word").and_then(|v| v.parse().ok()).unwrap_or(100);

@@ -73,12 +73,11 @@ fn reset_peak_rss() {
 }
 
 fn main() -> mullama_core::Result<()> {
-    let args = parse_args();
+    let mut args = parse_args();
     let path = store::resolve(&args.model);
     let model = Arc::new(Model::load(&path)?);
     // The whole position table unless asked: peers (llama-server, Ollama) embed up to it, and
     // the corpora hold texts past all-minilm's 256-token sentence-transformers length.
-    let mut args = args;
     if args.params.n_ctx == 0 {
         args.params.n_ctx = model.info().context_length as u32;
     }
