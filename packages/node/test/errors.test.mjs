@@ -19,6 +19,17 @@ beforeAll(async () => {
 });
 afterAll(() => context?.close());
 
+/** The MullamaError a call throws or rejects with (fails the test if it succeeds). */
+async function errorOf(promiseOrFn) {
+  try {
+    await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn);
+  } catch (e) {
+    expect(e).toBeInstanceOf(MullamaError);
+    return e;
+  }
+  throw new Error('expected an error, the call succeeded');
+}
+
 async function codeOf(promiseOrFn) {
   try {
     await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn);
@@ -92,6 +103,19 @@ describe('typed errors', () => {
     expect(await codeOf(() => new Context(model, { nThreads: 1, nWorkers: 2 }))).toBe('INVALID_ARGUMENT');
     expect(await codeOf(() => cosineSimilarity('a', 'b'))).toBe('INVALID_ARGUMENT');
     expect(await codeOf(() => normalize({}))).toBe('INVALID_ARGUMENT');
+  });
+
+  // napi's own u32 conversion would wrap these (2**32 + 5 -> 5, -1 -> 4294967295, 1.5 -> 1,
+  // NaN -> 0) and run with a value nobody asked for; the glue refuses them, naming the field.
+  it('INVALID_ARGUMENT for numbers that are not integers in the native range', async () => {
+    for (const v of [2 ** 32 + 5, -1, 1.5, NaN, Infinity, 2 ** 53]) {
+      const e = await errorOf(() => new Context(model, { nCtx: v }));
+      expect([e.code, e.message]).toEqual(['INVALID_ARGUMENT', expect.stringMatching(/^nCtx must be an integer from 0 to 4294967295; got /)]);
+      expect((await errorOf(context.getEmbedding('x', { dimensions: v }))).code).toBe('INVALID_ARGUMENT');
+      expect((await errorOf(context.getEmbedding('x', { maxTokens: v }))).code).toBe('INVALID_ARGUMENT');
+      expect((await errorOf(() => model.tokenize('x', v))).code).toBe('INVALID_ARGUMENT');
+    }
+    expect((await errorOf(() => new Context(model, { nBatch: 2 ** 32 }))).message).toMatch(/^nBatch must be/);
   });
 
   it('the process survives all of the above and still embeds', async () => {

@@ -89,9 +89,29 @@ def test_wrong_argument_types(minilm):
             ctx.get_embedding_batch("not a list")  # type: ignore[arg-type]
         with pytest.raises(TypeError):
             ctx.get_embedding("x", pooling=3)  # type: ignore[arg-type]
-        # A lone surrogate cannot be encoded as UTF-8.
-        with pytest.raises(UnicodeEncodeError):
+        # A lone surrogate has no UTF-8 form: the typed error, as invalid bytes get in Rust.
+        with pytest.raises(mullama.InvalidUtf8Error) as e:
             ctx.get_embedding("bad \ud800 text")
+        assert e.value.code == "INVALID_UTF8"
+        with pytest.raises(mullama.InvalidUtf8Error, match="text 1:"):
+            ctx.get_embedding_batch(["fine", "bad \udc00"])
+        # Integers out of the native range name the argument instead of wrapping or overflowing.
+        with pytest.raises(mullama.InvalidArgumentError, match="dimensions must be an integer from 0 to 4294967295"):
+            ctx.get_embedding("x", dimensions=2**32)
+        with pytest.raises(mullama.InvalidArgumentError, match="max_tokens"):
+            ctx.get_embedding("x", max_tokens=-1)
+    for bad in (2**32, -1, 2**64):
+        with pytest.raises(mullama.InvalidArgumentError, match="^n_ctx must be an integer from 0 to 4294967295"):
+            mullama.ContextParams(n_ctx=bad)
+    params = mullama.ContextParams()
+    with pytest.raises(mullama.InvalidArgumentError, match="^n_batch"):
+        params.n_batch = 2**40
+    # Not an integer at all is a TypeError, as everywhere in Python; it names the argument too.
+    for bad in (1.5, True, "12"):
+        with pytest.raises(TypeError, match="^n_threads must be an integer"):
+            mullama.ContextParams(n_threads=bad)
+    params.n_workers = np.int64(1)  # numpy integers are integers
+    assert params.n_workers == 1
     with pytest.raises(TypeError):
         Context("not a model")  # type: ignore[arg-type]
 

@@ -251,7 +251,9 @@ pub struct ContextParams {
     /// switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to
     /// 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores.
     pub n_batch: u32,
-    /// CPU threads. 0: all available cores.
+    /// CPU threads. 0: all available cores; at most that many (the cores this process may use,
+    /// affinity and cgroup quotas counted). More would not be faster: llama.cpp's threads wait for
+    /// each other spinning, and two texts that take 9 ms with 2 threads took 45 s with 64 on 2 cores.
     pub n_threads: u32,
     /// Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and
     /// at most `nThreads`.

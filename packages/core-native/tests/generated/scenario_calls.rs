@@ -18,6 +18,14 @@ fn floats(v: &Value) -> Vec<f32> {
     v.as_array().expect("an array of numbers").iter().map(|x| x.as_f64().expect("a number") as f32).collect()
 }
 
+/// An IDL integer from JSON. A value the Rust type cannot hold (-1, 2^32 for a u32, 1.5) does
+/// not compile in Rust code; a scenario gets the INVALID_ARGUMENT the bindings answer it with.
+fn uint_of<T: TryFrom<u64>>(v: &Value) -> core::Result<T> {
+    v.as_u64()
+        .and_then(|x| T::try_from(x).ok())
+        .ok_or_else(|| core::Error::new(core::ErrorCode::InvalidArgument, format!("{v} is not a {}", std::any::type_name::<T>())))
+}
+
 fn json_context_params(v: &core::ContextParams) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("embeddings".into(), Value::from(v.embeddings.clone()));
@@ -45,15 +53,15 @@ fn json_context_params(v: &core::ContextParams) -> Value {
 }
 
 /// `ContextParams` from the IDL's camelCase keys; an unknown key fails the scenario.
-fn record_context_params(v: &Value) -> core::ContextParams {
+fn record_context_params(v: &Value) -> core::Result<core::ContextParams> {
     let mut r = core::ContextParams::default();
     for (k, x) in v.as_object().expect("an object") {
         match k.as_str() {
             "embeddings" => r.embeddings = x.as_bool().expect("a bool"),
-            "nCtx" => r.n_ctx = x.as_u64().expect("an unsigned integer") as u32,
-            "nBatch" => r.n_batch = x.as_u64().expect("an unsigned integer") as u32,
-            "nThreads" => r.n_threads = x.as_u64().expect("an unsigned integer") as u32,
-            "nWorkers" => r.n_workers = x.as_u64().expect("an unsigned integer") as u32,
+            "nCtx" => r.n_ctx = uint_of::<u32>(x)?,
+            "nBatch" => r.n_batch = uint_of::<u32>(x)?,
+            "nThreads" => r.n_threads = uint_of::<u32>(x)?,
+            "nWorkers" => r.n_workers = uint_of::<u32>(x)?,
             "pooling" => r.pooling = Some(core::PoolingStrategy::parse(&str_of(x)).expect("a known PoolingStrategy")),
             "normalize" => r.normalize = Some(x.as_bool().expect("a bool")),
             "overflow" => r.overflow = core::OverflowPolicy::parse(&str_of(x)).expect("a known OverflowPolicy"),
@@ -61,7 +69,7 @@ fn record_context_params(v: &Value) -> core::ContextParams {
             other => panic!("unknown ContextParams field {other:?}"),
         }
     }
-    r
+    Ok(r)
 }
 
 fn json_embed_options(v: &core::EmbedOptions) -> Value {
@@ -105,19 +113,19 @@ fn json_embed_options(v: &core::EmbedOptions) -> Value {
 }
 
 /// `EmbedOptions` from the IDL's camelCase keys; an unknown key fails the scenario.
-fn record_embed_options(v: &Value) -> core::EmbedOptions {
+fn record_embed_options(v: &Value) -> core::Result<core::EmbedOptions> {
     let mut r = core::EmbedOptions::default();
     for (k, x) in v.as_object().expect("an object") {
         match k.as_str() {
             "pooling" => r.pooling = Some(core::PoolingStrategy::parse(&str_of(x)).expect("a known PoolingStrategy")),
             "normalize" => r.normalize = Some(x.as_bool().expect("a bool")),
             "overflow" => r.overflow = Some(core::OverflowPolicy::parse(&str_of(x)).expect("a known OverflowPolicy")),
-            "maxTokens" => r.max_tokens = Some(x.as_u64().expect("an unsigned integer") as u32),
-            "dimensions" => r.dimensions = Some(x.as_u64().expect("an unsigned integer") as u32),
+            "maxTokens" => r.max_tokens = Some(uint_of::<u32>(x)?),
+            "dimensions" => r.dimensions = Some(uint_of::<u32>(x)?),
             other => panic!("unknown EmbedOptions field {other:?}"),
         }
     }
-    r
+    Ok(r)
 }
 
 fn json_embedding(v: &core::Embedding) -> Value {
@@ -190,7 +198,7 @@ fn json_convert_options(v: &core::ConvertOptions) -> Value {
 }
 
 /// `ConvertOptions` from the IDL's camelCase keys; an unknown key fails the scenario.
-fn record_convert_options(v: &Value) -> core::ConvertOptions {
+fn record_convert_options(v: &Value) -> core::Result<core::ConvertOptions> {
     let mut r = core::ConvertOptions::default();
     for (k, x) in v.as_object().expect("an object") {
         match k.as_str() {
@@ -199,7 +207,7 @@ fn record_convert_options(v: &Value) -> core::ConvertOptions {
             other => panic!("unknown ConvertOptions field {other:?}"),
         }
     }
-    r
+    Ok(r)
 }
 
 fn json_convert_report(v: &core::ConvertReport) -> Value {
@@ -221,8 +229,8 @@ fn json_convert_report(v: &core::ConvertReport) -> Value {
 }
 
 /// `ContextParams` of a scenario (its `params`), as the receiver of Context calls is built.
-pub fn context_params(v: Option<&Value>) -> core::ContextParams {
-    v.map(record_context_params).unwrap_or_default()
+pub fn context_params(v: Option<&Value>) -> core::Result<core::ContextParams> {
+    v.map(record_context_params).unwrap_or_else(|| Ok(Default::default()))
 }
 
 /// Runs the IDL call `name`. `model` loads the scenario's model (the receiver of Model
@@ -230,7 +238,7 @@ pub fn context_params(v: Option<&Value>) -> core::ContextParams {
 pub fn call(
     name: &str,
     model: &dyn Fn() -> core::Result<Arc<core::Model>>,
-    params: core::ContextParams,
+    params: core::Result<core::ContextParams>,
     args: &[Value],
 ) -> core::Result<Value> {
     match name {
@@ -248,7 +256,7 @@ pub fn call(
         "Model.tokenize" => {
             let recv = model()?;
             let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument text"));
-            let a1 = args.get(1).filter(|x| !x.is_null()).expect("argument maxTokens").as_u64().expect("an unsigned integer") as u32;
+            let a1 = uint_of::<u32>(args.get(1).filter(|x| !x.is_null()).expect("argument maxTokens"))?;
             let out = ModelApi::tokenize(&*recv, &a0, a1)?;
             Ok(Value::Array(out.into_iter().map(|x| Value::from(x)).collect()))
         }
@@ -258,17 +266,17 @@ pub fn call(
             Ok(json_model_info(&out))
         }
         "Context.getEmbedding" => {
-            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params)?);
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
             let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument text"));
             let a1 = match args.get(1).filter(|x| !x.is_null()) {
-                Some(x) => record_embed_options(x),
+                Some(x) => record_embed_options(x)?,
                 None => core::EmbedOptions::default(),
             };
             let out = ContextApi::get_embedding(&*recv, &a0, a1)?;
             Ok(json_embedding(&out))
         }
         "Context.getEmbeddingBatch" => {
-            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params)?);
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
             let a0 = args
                 .get(0)
                 .filter(|x| !x.is_null())
@@ -276,22 +284,22 @@ pub fn call(
                 .as_array()
                 .expect("an array")
                 .iter()
-                .map(|x| str_of(x))
-                .collect::<Vec<_>>();
+                .map(|x| -> core::Result<_> { Ok(str_of(x)) })
+                .collect::<core::Result<Vec<_>>>()?;
             let a1 = match args.get(1).filter(|x| !x.is_null()) {
-                Some(x) => record_embed_options(x),
+                Some(x) => record_embed_options(x)?,
                 None => core::EmbedOptions::default(),
             };
             let out = ContextApi::get_embedding_batch(&*recv, &a0, a1)?;
             Ok(Value::Array(out.into_iter().map(|x| json_embedding(&x)).collect()))
         }
         "Context.stats" => {
-            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params)?);
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
             let out = ContextApi::stats(&*recv);
             Ok(json_context_stats(&out))
         }
         "Context.close" => {
-            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params)?);
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
             let out = ContextApi::close(&*recv);
             Ok(Value::Null)
         }
@@ -316,7 +324,7 @@ pub fn call(
             let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument source"));
             let a1 = str_of(args.get(1).filter(|x| !x.is_null()).expect("argument destination"));
             let a2 = match args.get(2).filter(|x| !x.is_null()) {
-                Some(x) => record_convert_options(x),
+                Some(x) => record_convert_options(x)?,
                 None => core::ConvertOptions::default(),
             };
             let out = <core::Api as FunctionsApi>::convert_model(&a0, &a1, a2)?;

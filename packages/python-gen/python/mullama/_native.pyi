@@ -187,7 +187,7 @@ class ContextParams:
     n_batch: int
     """Token budget of one micro-batch: texts are packed up to it. 0: 256; at most 65536. At most 63 makes every vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores."""
     n_threads: int
-    """CPU threads. 0: all available cores."""
+    """CPU threads. 0: all available cores; at most that many (the cores this process may use, affinity and cgroup quotas counted). More would not be faster: llama.cpp's threads wait for each other spinning, and two texts that take 9 ms with 2 threads took 45 s with 64 on 2 cores."""
     n_workers: int
     """Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and at most `nThreads`."""
     normalize: bool | None

@@ -36,6 +36,27 @@ function jsType(t: TypeRef): string {
   }
 }
 
+/** IDL unsigned integers. napi's own u32 conversion wraps (2**32 + 5 -> 5, -1 -> 4294967295,
+ * 1.5 -> 1, NaN -> 0), so an integer input arrives as a JS number (f64) and `uint_arg` checks it. */
+const isInt = (t: TypeRef) => t.kind === "prim" && (t.name === "u32" || t.name === "usize" || t.name === "u64");
+const coreInt = (t: TypeRef) => (t as { name: string }).name;
+const intMax = (t: TypeRef) => (coreInt(t) === "u64" ? "MAX_SAFE_INTEGER" : "u32::MAX as u64");
+/** A text argument: read as UTF-16 so that an unpaired surrogate is an INVALID_UTF8 error, not a
+ * U+FFFD that napi's UTF-8 conversion would put in its place and embed. */
+const isText = (t: TypeRef) => t.kind === "prim" && t.name === "string";
+const isTexts = (t: TypeRef) => t.kind === "array" && isText(t.of);
+
+/** The Rust type a JS input of IDL type `t` is received as. */
+function jsInType(t: TypeRef): string {
+  if (isInt(t)) return "f64";
+  if (isText(t)) return "Utf16String";
+  if (isTexts(t)) return "Vec<Utf16String>";
+  return jsType(t);
+}
+
+/** A checked integer: JS number `e` as the core's integer type. */
+const checkedInt = (t: TypeRef, e: string, label: string) => `uint_arg(${e}, ${JSON.stringify(label)}, ${intMax(t)})? as ${coreInt(t)}`;
+
 /** Converts core value `e` (of IDL type `t`) to its JS-facing form. */
 function toJs(t: TypeRef, e: string): string {
   if (t.kind === "prim" && t.name === "usize") return `${e} as u32`;
@@ -73,12 +94,16 @@ ${conv(`core::${e.name}`, e.name)}
 function emitInputRecord(r: RecordDef): string {
   const fields = r.fields.map((f) => {
     const { ident, attr } = napiIdent(f.name);
-    return `${docLines(f.doc, "    ")}    ${attr}pub ${ident}: Option<${jsType(f.type)}>,`;
+    return `${docLines(f.doc, "    ")}    ${attr}pub ${ident}: Option<${isInt(f.type) ? "f64" : jsType(f.type)}>,`;
   });
   const needsDefault = r.fields.some((f) => f.default);
   const conv = r.fields.map((f) => {
     const { ident } = napiIdent(f.name);
     const core = rust.ident(f.name);
+    if (isInt(f.type)) {
+      const some = checkedInt(f.type, "x", f.name);
+      return `${core}: match v.${ident} {\n                Some(x) => ${f.default ? some : `Some(${some})`},\n                None => ${f.default ? `d.${core}` : "None"},\n            },`;
+    }
     const into = f.type.kind === "enum" || f.type.kind === "record" ? ".map(Into::into)" : "";
     return f.default ? `${core}: v.${ident}${into}.unwrap_or(d.${core}),` : `${core}: v.${ident}${into},`;
   });
@@ -91,11 +116,13 @@ pub struct ${r.name} {
 ${fields.join("\n")}
 }
 
-impl From<${r.name}> for core::${r.name} {
-    fn from(v: ${r.name}) -> Self {
-${needsDefault ? `        let d = core::${r.name}::default();\n` : ""}        core::${r.name} {
+impl TryFrom<${r.name}> for core::${r.name} {
+    type Error = core::Error;
+
+    fn try_from(v: ${r.name}) -> core::Result<Self> {
+${needsDefault ? `        let d = core::${r.name}::default();\n` : ""}        Ok(core::${r.name} {
 ${conv.map((c) => `            ${c}`).join("\n")}
-        }
+        })
     }
 }
 `;
@@ -133,44 +160,56 @@ ${conv.join("\n")}
 `;
 }
 
-/** How a JS argument is declared on the #[napi] fn, and stored in a task. */
-function argType(p: Param): string {
+/** How a JS argument is declared on the #[napi] fn. `checked`: the call is fallible, so its
+ * integers and texts arrive raw and are checked by `prep` (an infallible call cannot refuse). */
+function argType(p: Param, checked: boolean): string {
   if (p.type.kind === "vector") return "Either<Float32Array, Vec<f64>>";
   if (p.type.kind === "class") return `&${p.type.name}`;
+  const t = checked ? jsInType(p.type) : jsType(p.type);
+  return p.optional ? `Option<${t}>` : t;
+}
+
+/** The statement that turns a checked JS argument into the core's owned value (or throws). */
+function prep(p: Param, env: string): string | undefined {
+  const id = napiIdent(p.name).ident;
+  const fail = `.map_err(|e| throw(${env}, e))?`;
+  if (isInt(p.type)) {
+    const one = (v: string) => `uint_arg(${v}, ${JSON.stringify(p.name)}, ${intMax(p.type)})`;
+    return p.optional
+      ? `let ${id} = ${id}.map(|v| ${one("v")}).transpose()${fail}.map(|v| v as ${coreInt(p.type)});`
+      : `let ${id} = ${one(id)}${fail} as ${coreInt(p.type)};`;
+  }
+  if (isText(p.type)) return p.optional ? `let ${id} = ${id}.map(|v| text_arg(&v)).transpose()${fail};` : `let ${id} = text_arg(&${id})${fail};`;
+  if (isTexts(p.type)) return `let ${id} = texts_arg(&${id})${fail};`;
+  if (p.type.kind === "record") return `let ${id} = core::${p.type.name}::try_from(${id}${p.optional ? ".unwrap_or_default()" : ""})${fail};`;
+  if (p.type.kind === "vector") return `let ${id} = vector_arg(&${id});`;
+  if (p.type.kind === "class") return `let ${id} = ${id}.inner.clone();`;
+  return undefined;
+}
+
+/** The Rust type a task stores for a param (after `prep`). */
+function storedType(p: Param): string {
+  if (p.type.kind === "vector") return "Vec<f32>";
+  if (p.type.kind === "class") return `Arc<core::${p.type.name}>`;
+  if (p.type.kind === "record") return `core::${p.type.name}`;
+  if (isInt(p.type)) return p.optional ? `Option<${coreInt(p.type)}>` : coreInt(p.type);
+  if (isTexts(p.type)) return "Vec<String>";
   const t = jsType(p.type);
   return p.optional ? `Option<${t}>` : t;
 }
 
-function storedType(p: Param): string {
-  if (p.type.kind === "vector") return "Vec<f32>";
-  if (p.type.kind === "class") return `Arc<core::${p.type.name}>`;
-  return jsType(p.type);
-}
-
-/** The value stored for a param (in a task) from the JS argument. */
-function stored(p: Param): string {
-  const id = napiIdent(p.name).ident;
-  if (p.type.kind === "vector") return `vector_arg(&${id})`;
-  if (p.type.kind === "class") return `${id}.inner.clone()`;
-  if (p.optional && p.type.kind === "record") return `${id}.unwrap_or_default()`;
-  return id;
-}
-
-/** The owned argument of a core `_submit` call, from the JS argument. */
+/** The owned argument of a core `_submit` call, from the prepared argument. */
 function ownedArg(p: Param): string {
   const id = napiIdent(p.name).ident;
-  if (p.type.kind === "vector") return `vector_arg(&${id})`;
-  if (p.type.kind === "class") return `${id}.inner.clone()`;
-  if (p.type.kind === "record") return p.optional ? `${id}.unwrap_or_default().into()` : `${id}.into()`;
   if (p.type.kind === "enum") return p.optional ? `${id}.map(Into::into)` : `${id}.into()`;
   return id;
 }
 
-/** The argument passed to the core's trait method, from a stored value `e`. */
-function coreArg(p: Param, e: string): string {
+/** The argument passed to the core's trait method, from a prepared value `e`. */
+function coreArg(p: Param, e: string, owned: boolean): string {
   if (p.type.kind === "prim" && p.type.name === "string") return `&${e}`;
   if (p.type.kind === "array" || p.type.kind === "vector") return `&${e}`;
-  if (p.type.kind === "record") return `${e}.clone().into()`;
+  if (p.type.kind === "record") return owned ? e : `${e}.clone()`;
   if (p.type.kind === "enum") return `${e}.into()`;
   return e;
 }
@@ -190,19 +229,27 @@ interface Target {
 }
 
 function emitCall(c: Callable, target: Target, selfArg: string): string {
-  const params = c.params.map((p) => `${napiIdent(p.name).ident}: ${argType(p)}`);
+  const checked = c.fallible || c.isAsync;
+  const params = c.params.map((p) => `${napiIdent(p.name).ident}: ${argType(p, checked)}`);
   const ret = jsType(c.returns);
   const doc = docLines(c.doc, selfArg ? "    " : "");
   const ind = selfArg ? "    " : "";
+  const preps = (env: string) =>
+    c.params
+      .map((p) => prep(p, env))
+      .filter((x) => x)
+      .map((x) => `${ind}    ${x}\n`)
+      .join("");
   if (c.isAsync && target.receiver) {
     // The core's non-blocking entry: the promise is settled from the completion, through the
-    // deferred's threadsafe function, so no thread (libuv's or ours) waits for the call.
+    // deferred's threadsafe function, so no thread (libuv's or ours) waits for the call. Bad
+    // arguments throw before the deferred exists (the TypeScript layer makes that a rejection).
     const ownedArgs = c.params.map((p) => ownedArg(p));
     const tsRet = c.returns.kind === "array" ? `Promise<Array<${jsType(c.returns.of)}>>` : `Promise<${ret}>`;
     const settle = c.returns.kind === "array" ? "out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>())" : c.returns.kind === "class" ? `out.map(|v| ${resultToJs(c.returns, "v")})` : `out.map(${c.returns.kind === "record" || c.returns.kind === "enum" ? "Into::into" : `|v| ${toJs(c.returns, "v")}`})`;
     return `${doc}${ind}#[napi(ts_return_type = "${tsRet}")]
 ${ind}pub fn ${rust.ident(c.name)}<'env>(${[selfArg, "env: &'env Env", ...params].join(", ")}) -> Result<Object<'env>> {
-${ind}    let (deferred, promise) = env.create_deferred::<${ret}, _>()?;
+${preps("env")}${ind}    let (deferred, promise) = env.create_deferred::<${ret}, _>()?;
 ${ind}    ${target.call}_submit(${["&*self.inner", ...ownedArgs].join(", ")}, Box::new(move |out| {
 ${ind}        deferred.resolve(move |env| ${settle}.map_err(|e| throw(&env, e)))
 ${ind}    }));
@@ -213,15 +260,15 @@ ${ind}}
   if (c.isAsync) {
     const fields = c.params.map((p) => `    ${napiIdent(p.name).ident}: ${storedType(p)},`);
     if (target.receiver) fields.unshift(`    inner: Arc<core::${target.receiver}>,`);
-    const init = [...(target.receiver ? ["inner: self.inner.clone()"] : []), ...c.params.map((p) => (stored(p) === napiIdent(p.name).ident ? stored(p) : `${napiIdent(p.name).ident}: ${stored(p)}`))];
-    const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => coreArg(p, `self.${napiIdent(p.name).ident}`))];
+    const init = [...(target.receiver ? ["inner: self.inner.clone()"] : []), ...c.params.map((p) => napiIdent(p.name).ident)];
+    const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => coreArg(p, `self.${napiIdent(p.name).ident}`, false))];
     const tsRet = c.returns.kind === "array" ? `Promise<Array<${jsType(c.returns.of)}>>` : `Promise<${ret}>`;
-    const fnParams = [...(selfArg ? [selfArg] : []), ...params];
+    const fnParams = [...(selfArg ? [selfArg] : []), "env: Env", ...params];
     const resolve = c.returns.kind === "array" ? "|v| v.into_iter().map(Into::into).collect()" : c.returns.kind === "class" ? `|v| ${resultToJs(c.returns, "v")}` : "Into::into";
     const coreRet = c.returns.kind === "array" ? `Vec<core::${jsType(c.returns.of)}>` : `core::${jsType(c.returns)}`;
     return `${doc}${ind}#[napi(ts_return_type = "${tsRet}")]
-${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")}) -> AsyncTask<${target.taskName}> {
-${ind}    AsyncTask::new(${target.taskName} { ${init.join(", ")} })
+${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")}) -> Result<AsyncTask<${target.taskName}>> {
+${preps("&env")}${ind}    Ok(AsyncTask::new(${target.taskName} { ${init.join(", ")} }))
 ${ind}}
 @@TASK@@pub struct ${target.taskName} {
 ${fields.join("\n")}
@@ -241,16 +288,19 @@ impl Task for ${target.taskName} {
 }
 `;
   }
-  const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => (p.type.kind === "vector" ? `&vector_arg(&${napiIdent(p.name).ident})` : coreArg(p, napiIdent(p.name).ident)))];
-  const call = `${target.call}(${callArgs.join(", ")})`;
   if (!c.fallible) {
+    if (c.params.some((p) => p.type.kind === "record")) throw new Error(`napi emitter: infallible ${c.name} cannot take a record (its conversion can fail)`);
+    const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => (p.type.kind === "vector" ? `&vector_arg(&${napiIdent(p.name).ident})` : coreArg(p, napiIdent(p.name).ident, true)))];
+    const call = `${target.call}(${callArgs.join(", ")})`;
     const fnParams = [...(selfArg ? [selfArg] : []), ...params];
     const arrow = ret === "()" ? "" : ` -> ${ret}`;
     return `${doc}${ind}#[napi]\n${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")})${arrow} {\n${ind}    ${toJs(c.returns, call)}\n${ind}}\n`;
   }
+  const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => coreArg(p, napiIdent(p.name).ident, true))];
+  const call = `${target.call}(${callArgs.join(", ")})`;
   const fnParams = [...(selfArg ? [selfArg] : []), "env: Env", ...params];
   const map = toJs(c.returns, "v") === "v" ? "" : `.map(|v| ${toJs(c.returns, "v")})`;
-  return `${doc}${ind}#[napi]\n${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")}) -> Result<${ret}> {\n${ind}    ${call}${map}.map_err(|e| throw(&env, e))\n${ind}}\n`;
+  return `${doc}${ind}#[napi]\n${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")}) -> Result<${ret}> {\n${preps("&env")}${ind}    ${call}${map}.map_err(|e| throw(&env, e))\n${ind}}\n`;
 }
 
 /** Splits emitted items into the `impl` body and the task definitions that follow it. */
@@ -268,11 +318,12 @@ function splitTasks(items: string[]): { body: string; tasks: string } {
 function emitClass(c: ClassDef): string {
   const items: string[] = [];
   if (c.ctor) {
-    const params = c.ctor.params.map((p) => `${napiIdent(p.name).ident}: ${argType(p)}`);
-    const args = c.ctor.params.map((p) => (p.type.kind === "class" ? `${napiIdent(p.name).ident}.inner.clone()` : p.optional ? `${napiIdent(p.name).ident}.unwrap_or_default().into()` : `${napiIdent(p.name).ident}.into()`));
+    const params = c.ctor.params.map((p) => `${napiIdent(p.name).ident}: ${argType(p, true)}`);
+    const preps = c.ctor.params.map((p) => prep(p, "&env")).filter((x) => x).map((x) => `        ${x}\n`).join("");
+    const args = c.ctor.params.map((p) => (p.type.kind === "enum" ? `${napiIdent(p.name).ident}.into()` : napiIdent(p.name).ident));
     items.push(`${docLines(c.ctor.doc, "    ")}    #[napi(constructor)]
     pub fn new(env: Env, ${params.join(", ")}) -> Result<Self> {
-        <core::${c.name} as ${c.name}Api>::new(${args.join(", ")})
+${preps}        <core::${c.name} as ${c.name}Api>::new(${args.join(", ")})
             .map(|v| ${c.name} { inner: Arc::new(v) })
             .map_err(|e| throw(&env, e))
     }
@@ -331,6 +382,49 @@ ${SEP}
 fn throw(env: &Env, e: core::Error) -> napi::Error {
     let js = JsError::from(napi::Error::new(e.code().as_str().to_string(), e.message().to_string()));
     napi::Error::from(js.into_unknown(*env))
+}
+
+/// Largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// An IDL integer argument, received as a JS number: napi's own u32 conversion would wrap it
+/// (2**32 + 5 -> 5, -1 -> 4294967295, 1.5 -> 1, NaN -> 0) and run with a value nobody asked for.
+fn uint_arg(v: f64, name: &str, max: u64) -> core::Result<u64> {
+    if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= max as f64 {
+        Ok(v as u64)
+    } else {
+        let got = if v.is_infinite() { (if v > 0.0 { "Infinity" } else { "-Infinity" }).to_string() } else { v.to_string() };
+        Err(core::Error::new(core::ErrorCode::InvalidArgument, format!("{name} must be an integer from 0 to {max}; got {got}")))
+    }
+}
+
+/// A text argument, received as UTF-16: an unpaired surrogate is INVALID_UTF8 (napi's UTF-8
+/// conversion would replace it with U+FFFD, and that would be embedded silently).
+fn text_arg(v: &Utf16String) -> core::Result<String> {
+    String::from_utf16(v).map_err(|_| {
+        let at = unpaired_surrogate(v).unwrap_or(0);
+        core::Error::new(core::ErrorCode::InvalidUtf8, format!("text is not valid Unicode: an unpaired surrogate at UTF-16 index {at}"))
+    })
+}
+
+/// Texts of a batch, each checked as \`text_arg\`; the error names the bad text's index.
+fn texts_arg(v: &[Utf16String]) -> core::Result<Vec<String>> {
+    v.iter()
+        .enumerate()
+        .map(|(i, t)| text_arg(t).map_err(|e| if v.len() > 1 { core::Error::new(e.code(), format!("text {i}: {}", e.message())) } else { e }))
+        .collect()
+}
+
+fn unpaired_surrogate(v: &[u16]) -> Option<usize> {
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            0xD800..=0xDBFF if matches!(v.get(i + 1), Some(0xDC00..=0xDFFF)) => i += 2,
+            0xD800..=0xDFFF => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// IDL \`Vector\` argument: a Float32Array or a plain array of numbers.

@@ -20,6 +20,12 @@ const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
 const id = (name: string) => rust.ident(name);
 const enumHelpers = (name: string) => ({ statik: snake(name).toUpperCase(), add: `add_${snake(name)}`, arg: `${snake(name)}_arg`, ret: `${snake(name)}_ret` });
 
+/** IDL unsigned integers: checked by the runtime's `int_arg`, which names the argument and range. */
+const isInt = (t: TypeRef) => t.kind === "prim" && (t.name === "u32" || t.name === "usize" || t.name === "u64");
+const intMax = (t: TypeRef) => ((t as { name: string }).name === "u64" ? "u64::MAX" : "u32::MAX as u64");
+const intArg = (t: TypeRef, v: string, name: string) => `int_arg(${v}, ${JSON.stringify(name)}, ${intMax(t)})? as ${outType(t)}`;
+const isText = (t: TypeRef) => t.kind === "prim" && t.name === "string";
+
 function emitEnum(e: EnumDef): string {
   const h = enumHelpers(e.name);
   return `${SEP}
@@ -115,15 +121,24 @@ function pyDefault(f: Field): string {
  */
 function emitInputRecord(r: RecordDef): string {
   const enumFields = r.fields.filter((f) => f.type.kind === "enum");
+  const intFields = r.fields.filter((f) => isInt(f.type));
+  // pyo3 calls a `from_py_with` function with the value only: one per field, to name it.
+  const intHelper = (f: Field) => `${snake(r.name)}_${snake(f.name)}_arg`;
   const unset = (f: Field) => f.optional && !f.default;
   const fields = r.fields.map((f) => {
-    const attr = f.type.kind === "enum" ? "" : "    #[pyo3(get, set)]\n";
+    const attr = f.type.kind === "enum" || isInt(f.type) ? "" : "    #[pyo3(get, set)]\n";
     const base = f.type.kind === "enum" ? `core::${(f.type as { name: string }).name}` : outType(f.type);
     return `${docLines(f.doc, "    ")}${attr}    pub ${id(f.name)}: ${unset(f) ? `Option<${base}>` : base},`;
   });
   const sig = r.fields.map((f) => `${id(f.name)} = ${unset(f) ? "None" : pyDefault(f)}`).join(", ");
-  const args = r.fields.map((f) => `${id(f.name)}: ${f.type.kind === "enum" ? "Option<Bound<'_, PyAny>>" : unset(f) ? `Option<${outType(f.type)}>` : outType(f.type)}`);
+  const args = r.fields.map((f) => {
+    if (f.type.kind === "enum") return `${id(f.name)}: Option<Bound<'_, PyAny>>`;
+    if (isInt(f.type) && !unset(f)) return `#[pyo3(from_py_with = ${intHelper(f)})] ${id(f.name)}: ${outType(f.type)}`;
+    if (isInt(f.type)) return `${id(f.name)}: Option<Bound<'_, PyAny>>`;
+    return `${id(f.name)}: ${unset(f) ? `Option<${outType(f.type)}>` : outType(f.type)}`;
+  });
   const init = r.fields.map((f) => {
+    if (isInt(f.type) && unset(f)) return `            ${id(f.name)}: match ${id(f.name)} {\n                Some(v) => Some(${intHelper(f)}(&v)?),\n                None => None,\n            },`;
     if (f.type.kind !== "enum") return `            ${id(f.name)},`;
     const arg = enumHelpers(f.type.name).arg;
     return unset(f)
@@ -159,9 +174,40 @@ function emitInputRecord(r: RecordDef): string {
     }
 `;
   });
+  for (const f of intFields) {
+    const t = outType(f.type);
+    accessors.push(unset(f)
+      ? `    #[getter]
+    fn get_${snake(f.name)}(&self) -> Option<${t}> {
+        self.${id(f.name)}
+    }
+
+    #[setter]
+    fn set_${snake(f.name)}(&mut self, v: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+        self.${id(f.name)} = match v {
+            Some(v) => Some(${intHelper(f)}(&v)?),
+            None => None,
+        };
+        Ok(())
+    }
+`
+      : `    #[getter]
+    fn get_${snake(f.name)}(&self) -> ${t} {
+        self.${id(f.name)}
+    }
+
+    #[setter]
+    fn set_${snake(f.name)}(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
+        self.${id(f.name)} = ${intHelper(f)}(&v)?;
+        Ok(())
+    }
+`);
+  }
+  const helpers = intFields.map((f) => `fn ${intHelper(f)}(v: &Bound<'_, PyAny>) -> PyResult<${outType(f.type)}> {\n    Ok(${intArg(f.type, "v", python.ident(f.name))})\n}\n`).join("\n");
   return `${SEP}
 // record ${r.name} (input record with defaults: keyword-only constructor, mutable fields)
 
+${helpers}
 ${docLines(r.doc)}#[pyclass(module = "mullama", name = ${JSON.stringify(r.name)})]
 #[derive(Clone)]
 pub struct ${r.name} {
@@ -251,6 +297,11 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
             ? `        ${fid}: match ${fid} {\n            Some(v) => ${arg}(&v)?,\n            None => ${defaultExpr(f)},\n        },`
             : `        ${fid}: match ${fid} {\n            Some(v) => Some(${arg}(&v)?),\n            None => None,\n        },`;
         }
+        if (isInt(f.type)) {
+          s.params.push(`${fid}: Option<Bound<${lt}, PyAny>>`);
+          const some = intArg(f.type, "&v", python.ident(f.name));
+          return `        ${fid}: match ${fid} {\n            Some(v) => ${f.default ? some : `Some(${some})`},\n            None => ${f.default ? defaultExpr(f) : "None"},\n        },`;
+        }
         s.params.push(`${fid}: Option<${outType(f.type)}>`);
         return f.default ? `        ${fid}: ${fid}.unwrap_or(${defaultExpr(f)}),` : `        ${fid},`;
       });
@@ -261,9 +312,21 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
       s.sig.push(n);
       s.prep.push(`    let ${n} = vector_arg(&${n})?;`);
       s.call.push(`&${n}`);
-    } else if (p.type.kind === "prim" && p.type.name === "string") {
-      s.params.push(`${n}: String`);
+    } else if (isText(p.type) && !p.optional) {
+      s.params.push(`${n}: Bound<${lt}, PyAny>`);
       s.sig.push(n);
+      s.prep.push(`    let ${n} = text_arg(&${n})?;`);
+      s.call.push(`&${n}`);
+    } else if (isInt(p.type)) {
+      s.params.push(p.optional ? `${n}: Option<Bound<${lt}, PyAny>>` : `${n}: Bound<${lt}, PyAny>`);
+      s.sig.push(p.optional ? `${n} = None` : n);
+      const one = intArg(p.type, "&v", python.ident(p.name));
+      s.prep.push(p.optional ? `    let ${n} = match ${n} {\n        Some(v) => Some(${one}),\n        None => None,\n    };` : `    let ${n} = ${intArg(p.type, `&${n}`, python.ident(p.name))};`);
+      s.call.push(n);
+    } else if (p.type.kind === "array" && isText(p.type.of)) {
+      s.params.push(`${n}: Bound<${lt}, PyAny>`);
+      s.sig.push(n);
+      s.prep.push(`    let ${n} = texts_arg(&${n})?;`);
       s.call.push(`&${n}`);
     } else if (p.type.kind === "prim") {
       // Numbers and bools: pyo3 checks the Python type (and the range, for unsigned ints).

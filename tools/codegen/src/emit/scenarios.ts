@@ -45,15 +45,15 @@ function fromJson(t: TypeRef, v: string): string {
       if (t.name === "string") return `str_of(${v})`;
       if (t.name === "bool") return `${v}.as_bool().expect("a bool")`;
       if (t.name === "f32") return `${v}.as_f64().expect("a number") as f32`;
-      return `${v}.as_u64().expect("an unsigned integer") as ${{ u32: "u32", u64: "u64", usize: "usize" }[t.name]}`;
+      return `uint_of::<${{ u32: "u32", u64: "u64", usize: "usize" }[t.name]}>(${v})?`;
     case "vector":
       return `floats(${v})`;
     case "enum":
       return `core::${t.name}::parse(&str_of(${v})).expect("a known ${t.name}")`;
     case "record":
-      return `record_${rust.ident(t.name)}(${v})`;
+      return `record_${rust.ident(t.name)}(${v})?`;
     case "array":
-      return `${v}.as_array().expect("an array").iter().map(|x| ${fromJson(t.of, "x")}).collect::<Vec<_>>()`;
+      return `${v}.as_array().expect("an array").iter().map(|x| -> core::Result<_> { Ok(${fromJson(t.of, "x")}) }).collect::<core::Result<Vec<_>>>()?`;
     default:
       throw new Error(`scenario emitter: no JSON argument of kind ${t.kind}`);
   }
@@ -101,7 +101,7 @@ ${fields.join("\n")}
     const arms = r.fields.map((f) => `            ${JSON.stringify(node.ident(f.name))} => r.${rust.ident(f.name)} = ${f.default ? fromJson(f.type, "x") : `Some(${fromJson(f.type, "x")})`},`);
     out += `
 /// \`${r.name}\` from the IDL's camelCase keys; an unknown key fails the scenario.
-fn record_${rust.ident(r.name)}(v: &Value) -> core::${r.name} {
+fn record_${rust.ident(r.name)}(v: &Value) -> core::Result<core::${r.name}> {
     let mut r = core::${r.name}::default();
     for (k, x) in v.as_object().expect("an object") {
         match k.as_str() {
@@ -109,7 +109,7 @@ ${arms.join("\n")}
             other => panic!("unknown ${r.name} field {other:?}"),
         }
     }
-    r
+    Ok(r)
 }
 `;
   }
@@ -127,7 +127,7 @@ function emitArm(id: string, c: Callable, target: { call: string; receiver?: str
   });
   const call = `${target.call}(${[...(target.receiver ? [target.receiver] : []), ...c.params.map((p, i) => passed(p, `a${i}`))].join(", ")})`;
   const result = c.fallible ? `${call}?` : call;
-  const recv = target.receiver ? (cls?.name === "Model" ? "            let recv = model()?;\n" : `            let recv = Arc::new(<core::${cls!.name} as ${cls!.name}Api>::new(model()?, params)?);\n`) : "";
+  const recv = target.receiver ? (cls?.name === "Model" ? "            let recv = model()?;\n" : `            let recv = Arc::new(<core::${cls!.name} as ${cls!.name}Api>::new(model()?, params?)?);\n`) : "";
   return `        ${JSON.stringify(id)} => {
 ${recv}${args.join("\n")}${args.length ? "\n" : ""}            let out = ${result};
             Ok(${toJson(c.returns, "out")})
@@ -166,15 +166,23 @@ fn floats(v: &Value) -> Vec<f32> {
     v.as_array().expect("an array of numbers").iter().map(|x| x.as_f64().expect("a number") as f32).collect()
 }
 
+/// An IDL integer from JSON. A value the Rust type cannot hold (-1, 2^32 for a u32, 1.5) does
+/// not compile in Rust code; a scenario gets the INVALID_ARGUMENT the bindings answer it with.
+fn uint_of<T: TryFrom<u64>>(v: &Value) -> core::Result<T> {
+    v.as_u64().and_then(|x| T::try_from(x).ok()).ok_or_else(|| {
+        core::Error::new(core::ErrorCode::InvalidArgument, format!("{v} is not a {}", std::any::type_name::<T>()))
+    })
+}
+
 ${s.records.map(emitRecordFns).join("\n")}
 /// \`ContextParams\` of a scenario (its \`params\`), as the receiver of Context calls is built.
-pub fn context_params(v: Option<&Value>) -> core::ContextParams {
-    v.map(record_context_params).unwrap_or_default()
+pub fn context_params(v: Option<&Value>) -> core::Result<core::ContextParams> {
+    v.map(record_context_params).unwrap_or_else(|| Ok(Default::default()))
 }
 
 /// Runs the IDL call \`name\`. \`model\` loads the scenario's model (the receiver of Model
 /// methods, and of Context methods with \`params\`).
-pub fn call(name: &str, model: &dyn Fn() -> core::Result<Arc<core::Model>>, params: core::ContextParams, args: &[Value]) -> core::Result<Value> {
+pub fn call(name: &str, model: &dyn Fn() -> core::Result<Arc<core::Model>>, params: core::Result<core::ContextParams>, args: &[Value]) -> core::Result<Value> {
     match name {
 ${arms.join("\n")}
         other => panic!("no IDL call named {other:?}"),

@@ -22,6 +22,51 @@ fn throw(env: &Env, e: core::Error) -> napi::Error {
     napi::Error::from(js.into_unknown(*env))
 }
 
+/// Largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// An IDL integer argument, received as a JS number: napi's own u32 conversion would wrap it
+/// (2**32 + 5 -> 5, -1 -> 4294967295, 1.5 -> 1, NaN -> 0) and run with a value nobody asked for.
+fn uint_arg(v: f64, name: &str, max: u64) -> core::Result<u64> {
+    if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= max as f64 {
+        Ok(v as u64)
+    } else {
+        let got = if v.is_infinite() { (if v > 0.0 { "Infinity" } else { "-Infinity" }).to_string() } else { v.to_string() };
+        Err(core::Error::new(core::ErrorCode::InvalidArgument, format!("{name} must be an integer from 0 to {max}; got {got}")))
+    }
+}
+
+/// A text argument, received as UTF-16: an unpaired surrogate is INVALID_UTF8 (napi's UTF-8
+/// conversion would replace it with U+FFFD, and that would be embedded silently).
+fn text_arg(v: &Utf16String) -> core::Result<String> {
+    String::from_utf16(v).map_err(|_| {
+        let at = unpaired_surrogate(v).unwrap_or(0);
+        core::Error::new(core::ErrorCode::InvalidUtf8, format!("text is not valid Unicode: an unpaired surrogate at UTF-16 index {at}"))
+    })
+}
+
+/// Texts of a batch, each checked as `text_arg`; the error names the bad text's index.
+fn texts_arg(v: &[Utf16String]) -> core::Result<Vec<String>> {
+    v.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            text_arg(t).map_err(|e| if v.len() > 1 { core::Error::new(e.code(), format!("text {i}: {}", e.message())) } else { e })
+        })
+        .collect()
+}
+
+fn unpaired_surrogate(v: &[u16]) -> Option<usize> {
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            0xD800..=0xDBFF if matches!(v.get(i + 1), Some(0xDC00..=0xDFFF)) => i += 2,
+            0xD800..=0xDFFF => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// IDL `Vector` argument: a Float32Array or a plain array of numbers.
 fn vector_arg(v: &Either<Float32Array, Vec<f64>>) -> Vec<f32> {
     match v {
@@ -260,17 +305,19 @@ pub struct ContextParams {
     /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
     /// training context. More than the training context (the position table) is an
     /// `INVALID_ARGUMENT` error: llama.cpp would read past it.
-    pub n_ctx: Option<u32>,
+    pub n_ctx: Option<f64>,
     /// Token budget of one micro-batch: texts are packed up to it. 0: 256; at most 65536. At most 63 makes every
     /// vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention
     /// switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to
     /// 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores.
-    pub n_batch: Option<u32>,
-    /// CPU threads. 0: all available cores.
-    pub n_threads: Option<u32>,
+    pub n_batch: Option<f64>,
+    /// CPU threads. 0: all available cores; at most that many (the cores this process may use,
+    /// affinity and cgroup quotas counted). More would not be faster: llama.cpp's threads wait for
+    /// each other spinning, and two texts that take 9 ms with 2 threads took 45 s with 64 on 2 cores.
+    pub n_threads: Option<f64>,
     /// Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and
     /// at most `nThreads`.
-    pub n_workers: Option<u32>,
+    pub n_workers: Option<f64>,
     /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
     /// what its file declares, else `Mean`).
     pub pooling: Option<PoolingStrategy>,
@@ -283,20 +330,34 @@ pub struct ContextParams {
     pub flash_attention: Option<bool>,
 }
 
-impl From<ContextParams> for core::ContextParams {
-    fn from(v: ContextParams) -> Self {
+impl TryFrom<ContextParams> for core::ContextParams {
+    type Error = core::Error;
+
+    fn try_from(v: ContextParams) -> core::Result<Self> {
         let d = core::ContextParams::default();
-        core::ContextParams {
+        Ok(core::ContextParams {
             embeddings: v.embeddings.unwrap_or(d.embeddings),
-            n_ctx: v.n_ctx.unwrap_or(d.n_ctx),
-            n_batch: v.n_batch.unwrap_or(d.n_batch),
-            n_threads: v.n_threads.unwrap_or(d.n_threads),
-            n_workers: v.n_workers.unwrap_or(d.n_workers),
+            n_ctx: match v.n_ctx {
+                Some(x) => uint_arg(x, "nCtx", u32::MAX as u64)? as u32,
+                None => d.n_ctx,
+            },
+            n_batch: match v.n_batch {
+                Some(x) => uint_arg(x, "nBatch", u32::MAX as u64)? as u32,
+                None => d.n_batch,
+            },
+            n_threads: match v.n_threads {
+                Some(x) => uint_arg(x, "nThreads", u32::MAX as u64)? as u32,
+                None => d.n_threads,
+            },
+            n_workers: match v.n_workers {
+                Some(x) => uint_arg(x, "nWorkers", u32::MAX as u64)? as u32,
+                None => d.n_workers,
+            },
             pooling: v.pooling.map(Into::into),
             normalize: v.normalize,
             overflow: v.overflow.map(Into::into).unwrap_or(d.overflow),
             flash_attention: v.flash_attention.unwrap_or(d.flash_attention),
-        }
+        })
     }
 }
 
@@ -315,22 +376,30 @@ pub struct EmbedOptions {
     pub overflow: Option<OverflowPolicy>,
     /// Most tokens the whole call may have (special tokens included), checked before any text is
     /// run: more is an `INPUT_TOO_LONG` error. Absent: no limit beyond `nCtx` per text.
-    pub max_tokens: Option<u32>,
+    pub max_tokens: Option<f64>,
     /// Keep only the first `dimensions` values of each vector (Matryoshka models, OpenAI's
     /// `dimensions`); with `normalize`, the shortened vector is scaled to unit length. More than the
     /// model's dimension is an `INVALID_ARGUMENT` error.
-    pub dimensions: Option<u32>,
+    pub dimensions: Option<f64>,
 }
 
-impl From<EmbedOptions> for core::EmbedOptions {
-    fn from(v: EmbedOptions) -> Self {
-        core::EmbedOptions {
+impl TryFrom<EmbedOptions> for core::EmbedOptions {
+    type Error = core::Error;
+
+    fn try_from(v: EmbedOptions) -> core::Result<Self> {
+        Ok(core::EmbedOptions {
             pooling: v.pooling.map(Into::into),
             normalize: v.normalize,
             overflow: v.overflow.map(Into::into),
-            max_tokens: v.max_tokens,
-            dimensions: v.dimensions,
-        }
+            max_tokens: match v.max_tokens {
+                Some(x) => Some(uint_arg(x, "maxTokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match v.dimensions {
+                Some(x) => Some(uint_arg(x, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
+        })
     }
 }
 
@@ -456,10 +525,12 @@ pub struct ConvertOptions {
     pub name: Option<String>,
 }
 
-impl From<ConvertOptions> for core::ConvertOptions {
-    fn from(v: ConvertOptions) -> Self {
+impl TryFrom<ConvertOptions> for core::ConvertOptions {
+    type Error = core::Error;
+
+    fn try_from(v: ConvertOptions) -> core::Result<Self> {
         let d = core::ConvertOptions::default();
-        core::ConvertOptions { r#type: v.type_.map(Into::into).unwrap_or(d.r#type), name: v.name }
+        Ok(core::ConvertOptions { r#type: v.type_.map(Into::into).unwrap_or(d.r#type), name: v.name })
     }
 }
 
@@ -513,21 +584,25 @@ impl Model {
 
     /// Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error.
     #[napi(ts_return_type = "Promise<Model>")]
-    pub fn load(path: String) -> AsyncTask<ModelLoadTask> {
-        AsyncTask::new(ModelLoadTask { path })
+    pub fn load(env: Env, path: Utf16String) -> Result<AsyncTask<ModelLoadTask>> {
+        let path = text_arg(&path).map_err(|e| throw(&env, e))?;
+        Ok(AsyncTask::new(ModelLoadTask { path }))
     }
 
     /// Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
     /// without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
     #[napi]
-    pub fn count_tokens(&self, env: Env, text: String) -> Result<u32> {
+    pub fn count_tokens(&self, env: Env, text: Utf16String) -> Result<u32> {
+        let text = text_arg(&text).map_err(|e| throw(&env, e))?;
         ModelApi::count_tokens(&*self.inner, &text).map(|v| v as u32).map_err(|e| throw(&env, e))
     }
 
     /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
     /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
     #[napi]
-    pub fn tokenize(&self, env: Env, text: String, max_tokens: u32) -> Result<Vec<u32>> {
+    pub fn tokenize(&self, env: Env, text: Utf16String, max_tokens: f64) -> Result<Vec<u32>> {
+        let text = text_arg(&text).map_err(|e| throw(&env, e))?;
+        let max_tokens = uint_arg(max_tokens, "maxTokens", u32::MAX as u64).map_err(|e| throw(&env, e))? as u32;
         ModelApi::tokenize(&*self.inner, &text, max_tokens).map(|v| v.into_iter().map(Into::into).collect()).map_err(|e| throw(&env, e))
     }
 }
@@ -563,19 +638,21 @@ impl Context {
     /// Creates a context on a model and starts its workers; absent params take their defaults.
     #[napi(constructor)]
     pub fn new(env: Env, model: &Model, params: Option<ContextParams>) -> Result<Self> {
-        <core::Context as ContextApi>::new(model.inner.clone(), params.unwrap_or_default().into())
-            .map(|v| Context { inner: Arc::new(v) })
-            .map_err(|e| throw(&env, e))
+        let model = model.inner.clone();
+        let params = core::ContextParams::try_from(params.unwrap_or_default()).map_err(|e| throw(&env, e))?;
+        <core::Context as ContextApi>::new(model, params).map(|v| Context { inner: Arc::new(v) }).map_err(|e| throw(&env, e))
     }
 
     /// Embeds one text.
     #[napi(ts_return_type = "Promise<Embedding>")]
-    pub fn get_embedding<'env>(&self, env: &'env Env, text: String, options: Option<EmbedOptions>) -> Result<Object<'env>> {
+    pub fn get_embedding<'env>(&self, env: &'env Env, text: Utf16String, options: Option<EmbedOptions>) -> Result<Object<'env>> {
+        let text = text_arg(&text).map_err(|e| throw(env, e))?;
+        let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(env, e))?;
         let (deferred, promise) = env.create_deferred::<Embedding, _>()?;
         ContextApi::get_embedding_submit(
             &*self.inner,
             text,
-            options.unwrap_or_default().into(),
+            options,
             Box::new(move |out| deferred.resolve(move |env| out.map(Into::into).map_err(|e| throw(&env, e)))),
         );
         Ok(promise)
@@ -583,12 +660,19 @@ impl Context {
 
     /// Embeds many texts at once; results are in input order.
     #[napi(ts_return_type = "Promise<Array<Embedding>>")]
-    pub fn get_embedding_batch<'env>(&self, env: &'env Env, texts: Vec<String>, options: Option<EmbedOptions>) -> Result<Object<'env>> {
+    pub fn get_embedding_batch<'env>(
+        &self,
+        env: &'env Env,
+        texts: Vec<Utf16String>,
+        options: Option<EmbedOptions>,
+    ) -> Result<Object<'env>> {
+        let texts = texts_arg(&texts).map_err(|e| throw(env, e))?;
+        let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(env, e))?;
         let (deferred, promise) = env.create_deferred::<Vec<Embedding>, _>()?;
         ContextApi::get_embedding_batch_submit(
             &*self.inner,
             texts,
-            options.unwrap_or_default().into(),
+            options,
             Box::new(move |out| {
                 deferred.resolve(move |env| out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>()).map_err(|e| throw(&env, e)))
             }),
@@ -615,13 +699,17 @@ impl Context {
 /// Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
 #[napi]
 pub fn cosine_similarity(env: Env, a: Either<Float32Array, Vec<f64>>, b: Either<Float32Array, Vec<f64>>) -> Result<f64> {
-    core::Api::cosine_similarity(&vector_arg(&a), &vector_arg(&b)).map(|v| v as f64).map_err(|e| throw(&env, e))
+    let a = vector_arg(&a);
+    let b = vector_arg(&b);
+    core::Api::cosine_similarity(&a, &b).map(|v| v as f64).map_err(|e| throw(&env, e))
 }
 
 /// Dot product.
 #[napi]
 pub fn dot_product(env: Env, a: Either<Float32Array, Vec<f64>>, b: Either<Float32Array, Vec<f64>>) -> Result<f64> {
-    core::Api::dot_product(&vector_arg(&a), &vector_arg(&b)).map(|v| v as f64).map_err(|e| throw(&env, e))
+    let a = vector_arg(&a);
+    let b = vector_arg(&b);
+    core::Api::dot_product(&a, &b).map(|v| v as f64).map_err(|e| throw(&env, e))
 }
 
 /// The vector scaled to unit length; an all-zero vector comes back unchanged.
@@ -632,14 +720,22 @@ pub fn normalize(vector: Either<Float32Array, Vec<f64>>) -> Float32Array {
 
 /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
 #[napi(ts_return_type = "Promise<ConvertReport>")]
-pub fn convert_model(source: String, destination: String, options: Option<ConvertOptions>) -> AsyncTask<ConvertModelTask> {
-    AsyncTask::new(ConvertModelTask { source, destination, options: options.unwrap_or_default() })
+pub fn convert_model(
+    env: Env,
+    source: Utf16String,
+    destination: Utf16String,
+    options: Option<ConvertOptions>,
+) -> Result<AsyncTask<ConvertModelTask>> {
+    let source = text_arg(&source).map_err(|e| throw(&env, e))?;
+    let destination = text_arg(&destination).map_err(|e| throw(&env, e))?;
+    let options = core::ConvertOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(&env, e))?;
+    Ok(AsyncTask::new(ConvertModelTask { source, destination, options }))
 }
 
 pub struct ConvertModelTask {
     source: String,
     destination: String,
-    options: ConvertOptions,
+    options: core::ConvertOptions,
 }
 
 impl Task for ConvertModelTask {
@@ -647,7 +743,7 @@ impl Task for ConvertModelTask {
     type JsValue = ConvertReport;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(core::Api::convert_model(&self.source, &self.destination, self.options.clone().into()))
+        Ok(core::Api::convert_model(&self.source, &self.destination, self.options.clone()))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Self::JsValue> {

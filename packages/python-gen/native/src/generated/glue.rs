@@ -15,7 +15,7 @@ use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple, PyType};
 use std::ffi::CString;
 use std::sync::Arc;
 
@@ -109,6 +109,64 @@ fn enum_arg<T>(v: &Bound<'_, PyAny>, parse: fn(&str) -> core::Result<T>) -> PyRe
 fn enum_ret(py: Python<'_>, class: &PyOnceLock<Py<PyType>>, value: &str) -> PyResult<Py<PyAny>> {
     let class = class.get(py).expect("mullama enums are created at import");
     Ok(class.bind(py).call1((value,))?.unbind())
+}
+
+/// IDL integer argument in 0..=max (anything with `__index__`, numpy ints too). pyo3's own
+/// conversion raises an OverflowError that names neither the argument nor its range. Not an
+/// integer (a float, a str, a bool: `n_ctx=True` is a mistake) is a TypeError, as in Python;
+/// out of range is `InvalidArgumentError`.
+fn int_arg(v: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<u64> {
+    let mut got = v.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+    if got.chars().count() > 40 {
+        got = got.chars().take(40).collect::<String>() + "...";
+    }
+    let x = match v.extract::<i128>() {
+        Ok(x) if !v.is_instance_of::<PyBool>() => x,
+        _ => {
+            let ty = v.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(PyTypeError::new_err(format!("{name} must be an integer from 0 to {max}; got {ty} {got}")));
+        }
+    };
+    if (0..=max as i128).contains(&x) {
+        return Ok(x as u64);
+    }
+    let message = format!("{name} must be an integer from 0 to {max}; got {got}");
+    Err(to_py_err(v.py(), core::Error::new(core::ErrorCode::InvalidArgument, message)))
+}
+
+/// A `str` as UTF-8, or the reason it has none: a lone surrogate ('\ud800') has no UTF-8 form.
+/// Not a `str` at all is pyo3's TypeError, as for any other argument.
+fn text_or_reason(v: &Bound<'_, PyAny>) -> PyResult<Result<String, String>> {
+    let s = v.cast::<PyString>()?;
+    Ok(match s.to_cow() {
+        Ok(t) => Ok(t.into_owned()),
+        Err(e) => Err(format!("text is not valid Unicode: {}", e.value(v.py()))),
+    })
+}
+
+/// IDL text argument: an unencodable `str` is `InvalidUtf8Error`, never a UnicodeEncodeError.
+fn text_arg(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text_or_reason(v)?.map_err(|m| to_py_err(v.py(), core::Error::new(core::ErrorCode::InvalidUtf8, m)))
+}
+
+/// IDL list of texts (any sequence but a `str`); a bad text's error names its index.
+fn texts_arg(v: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if v.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("expected a list of str, got a str"));
+    }
+    let items: Vec<Bound<'_, PyAny>> = v.extract()?;
+    let n = items.len();
+    let mut out = Vec::with_capacity(n);
+    for (i, t) in items.iter().enumerate() {
+        match text_or_reason(t)? {
+            Ok(s) => out.push(s),
+            Err(m) => {
+                let m = if n > 1 { format!("text {i}: {m}") } else { m };
+                return Err(to_py_err(v.py(), core::Error::new(core::ErrorCode::InvalidUtf8, m)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// IDL `Vector` argument: any 1-D numpy array or sequence of numbers, copied into a Vec<f32>.
@@ -340,6 +398,22 @@ fn error_code_ret(py: Python<'_>, v: core::ErrorCode) -> PyResult<Py<PyAny>> {
 // ---------------------------------------------------------------------------------------------
 // record ContextParams (input record with defaults: keyword-only constructor, mutable fields)
 
+fn context_params_n_ctx_arg(v: &Bound<'_, PyAny>) -> PyResult<u32> {
+    Ok(int_arg(v, "n_ctx", u32::MAX as u64)? as u32)
+}
+
+fn context_params_n_batch_arg(v: &Bound<'_, PyAny>) -> PyResult<u32> {
+    Ok(int_arg(v, "n_batch", u32::MAX as u64)? as u32)
+}
+
+fn context_params_n_threads_arg(v: &Bound<'_, PyAny>) -> PyResult<u32> {
+    Ok(int_arg(v, "n_threads", u32::MAX as u64)? as u32)
+}
+
+fn context_params_n_workers_arg(v: &Bound<'_, PyAny>) -> PyResult<u32> {
+    Ok(int_arg(v, "n_workers", u32::MAX as u64)? as u32)
+}
+
 /// How a context is built. Every field has a default; most users set only `embeddings: true`.
 #[pyclass(module = "mullama", name = "ContextParams")]
 #[derive(Clone)]
@@ -351,20 +425,18 @@ pub struct ContextParams {
     /// (`ModelInfo.maxSeqLength`, what its sentence-transformers config embeds with), else its
     /// training context. More than the training context (the position table) is an
     /// `INVALID_ARGUMENT` error: llama.cpp would read past it.
-    #[pyo3(get, set)]
     pub n_ctx: u32,
     /// Token budget of one micro-batch: texts are packed up to it. 0: 256; at most 65536. At most 63 makes every
     /// vector bit-for-bit independent of what it is batched with (llama.cpp's CPU flash attention
     /// switches to a tiled kernel at 64 tokens per micro-batch, which rounds differently: up to
     /// 1.2e-4 apart on all-minilm) at a cost of 8-18% throughput on 2 cores.
-    #[pyo3(get, set)]
     pub n_batch: u32,
-    /// CPU threads. 0: all available cores.
-    #[pyo3(get, set)]
+    /// CPU threads. 0: all available cores; at most that many (the cores this process may use,
+    /// affinity and cgroup quotas counted). More would not be faster: llama.cpp's threads wait for
+    /// each other spinning, and two texts that take 9 ms with 2 threads took 45 s with 64 on 2 cores.
     pub n_threads: u32,
     /// Worker contexts sharing the model; threads are split between them. 0: one; at most 256 and
     /// at most `nThreads`.
-    #[pyo3(get, set)]
     pub n_workers: u32,
     /// Pooling when a call does not say. Absent: the model's own (`ModelInfo.defaultPooling`:
     /// what its file declares, else `Mean`).
@@ -386,10 +458,10 @@ impl ContextParams {
     #[pyo3(signature = (*, embeddings = true, n_ctx = 0, n_batch = 0, n_threads = 0, n_workers = 0, pooling = None, normalize = None, overflow = None, flash_attention = true))]
     fn new(
         embeddings: bool,
-        n_ctx: u32,
-        n_batch: u32,
-        n_threads: u32,
-        n_workers: u32,
+        #[pyo3(from_py_with = context_params_n_ctx_arg)] n_ctx: u32,
+        #[pyo3(from_py_with = context_params_n_batch_arg)] n_batch: u32,
+        #[pyo3(from_py_with = context_params_n_threads_arg)] n_threads: u32,
+        #[pyo3(from_py_with = context_params_n_workers_arg)] n_workers: u32,
         pooling: Option<Bound<'_, PyAny>>,
         normalize: Option<bool>,
         overflow: Option<Bound<'_, PyAny>>,
@@ -436,6 +508,50 @@ impl ContextParams {
     #[setter]
     fn set_overflow(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
         self.overflow = overflow_policy_arg(&v)?;
+        Ok(())
+    }
+
+    #[getter]
+    fn get_n_ctx(&self) -> u32 {
+        self.n_ctx
+    }
+
+    #[setter]
+    fn set_n_ctx(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
+        self.n_ctx = context_params_n_ctx_arg(&v)?;
+        Ok(())
+    }
+
+    #[getter]
+    fn get_n_batch(&self) -> u32 {
+        self.n_batch
+    }
+
+    #[setter]
+    fn set_n_batch(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
+        self.n_batch = context_params_n_batch_arg(&v)?;
+        Ok(())
+    }
+
+    #[getter]
+    fn get_n_threads(&self) -> u32 {
+        self.n_threads
+    }
+
+    #[setter]
+    fn set_n_threads(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
+        self.n_threads = context_params_n_threads_arg(&v)?;
+        Ok(())
+    }
+
+    #[getter]
+    fn get_n_workers(&self) -> u32 {
+        self.n_workers
+    }
+
+    #[setter]
+    fn set_n_workers(&mut self, v: Bound<'_, PyAny>) -> PyResult<()> {
+        self.n_workers = context_params_n_workers_arg(&v)?;
         Ok(())
     }
 
@@ -700,7 +816,8 @@ impl Model {
     /// Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error.
     #[staticmethod]
     #[pyo3(signature = (path))]
-    fn load(py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+    fn load(py: Python<'_>, path: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let path = text_arg(&path)?;
         let out = py.detach(move || <core::Model as ModelApi>::load(&path));
         model_ret(py, out.map_err(|e| to_py_err(py, e))?)
     }
@@ -708,14 +825,16 @@ impl Model {
     /// Loads a GGUF file. Checks the file first: a missing or corrupt file is a typed error.
     #[staticmethod]
     #[pyo3(signature = (path))]
-    fn load_async<'py>(py: Python<'py>, path: String) -> PyResult<Bound<'py, PyAny>> {
+    fn load_async<'py>(py: Python<'py>, path: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let path = text_arg(&path)?;
         spawn_future(py, move || <core::Model as ModelApi>::load(&path), model_ret)
     }
 
     /// Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports,
     /// without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed.
     #[pyo3(signature = (text))]
-    fn count_tokens(&self, py: Python<'_>, text: String) -> PyResult<usize> {
+    fn count_tokens(&self, py: Python<'_>, text: Bound<'_, PyAny>) -> PyResult<usize> {
+        let text = text_arg(&text)?;
         let inner = self.inner.clone();
         let out = py.detach(move || inner.count_tokens(&text));
         out.map_err(|e| to_py_err(py, e))
@@ -724,7 +843,9 @@ impl Model {
     /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
     /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
     #[pyo3(signature = (text, max_tokens))]
-    fn tokenize(&self, py: Python<'_>, text: String, max_tokens: u32) -> PyResult<Vec<u32>> {
+    fn tokenize(&self, py: Python<'_>, text: Bound<'_, PyAny>, max_tokens: Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+        let text = text_arg(&text)?;
+        let max_tokens = int_arg(&max_tokens, "max_tokens", u32::MAX as u64)? as u32;
         let inner = self.inner.clone();
         let out = py.detach(move || inner.tokenize(&text, max_tokens));
         out.map_err(|e| to_py_err(py, e))
@@ -766,13 +887,14 @@ impl Context {
     fn get_embedding(
         &self,
         py: Python<'_>,
-        text: String,
+        text: Bound<'_, PyAny>,
         pooling: Option<Bound<'_, PyAny>>,
         normalize: Option<bool>,
         overflow: Option<Bound<'_, PyAny>>,
-        max_tokens: Option<u32>,
-        dimensions: Option<u32>,
+        max_tokens: Option<Bound<'_, PyAny>>,
+        dimensions: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let text = text_arg(&text)?;
         let options = core::EmbedOptions {
             pooling: match pooling {
                 Some(v) => Some(pooling_strategy_arg(&v)?),
@@ -783,8 +905,14 @@ impl Context {
                 Some(v) => Some(overflow_policy_arg(&v)?),
                 None => None,
             },
-            max_tokens,
-            dimensions,
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding(&text, options));
@@ -796,13 +924,14 @@ impl Context {
     fn get_embedding_async<'py>(
         &self,
         py: Python<'py>,
-        text: String,
+        text: Bound<'py, PyAny>,
         pooling: Option<Bound<'py, PyAny>>,
         normalize: Option<bool>,
         overflow: Option<Bound<'py, PyAny>>,
-        max_tokens: Option<u32>,
-        dimensions: Option<u32>,
+        max_tokens: Option<Bound<'py, PyAny>>,
+        dimensions: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let text = text_arg(&text)?;
         let options = core::EmbedOptions {
             pooling: match pooling {
                 Some(v) => Some(pooling_strategy_arg(&v)?),
@@ -813,8 +942,14 @@ impl Context {
                 Some(v) => Some(overflow_policy_arg(&v)?),
                 None => None,
             },
-            max_tokens,
-            dimensions,
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_submit(text, options, done), embedding_ret)
@@ -825,13 +960,14 @@ impl Context {
     fn get_embedding_batch(
         &self,
         py: Python<'_>,
-        texts: Vec<String>,
+        texts: Bound<'_, PyAny>,
         pooling: Option<Bound<'_, PyAny>>,
         normalize: Option<bool>,
         overflow: Option<Bound<'_, PyAny>>,
-        max_tokens: Option<u32>,
-        dimensions: Option<u32>,
+        max_tokens: Option<Bound<'_, PyAny>>,
+        dimensions: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
             pooling: match pooling {
                 Some(v) => Some(pooling_strategy_arg(&v)?),
@@ -842,8 +978,14 @@ impl Context {
                 Some(v) => Some(overflow_policy_arg(&v)?),
                 None => None,
             },
-            max_tokens,
-            dimensions,
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding_batch(&texts, options));
@@ -855,13 +997,14 @@ impl Context {
     fn get_embedding_batch_async<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: Bound<'py, PyAny>,
         pooling: Option<Bound<'py, PyAny>>,
         normalize: Option<bool>,
         overflow: Option<Bound<'py, PyAny>>,
-        max_tokens: Option<u32>,
-        dimensions: Option<u32>,
+        max_tokens: Option<Bound<'py, PyAny>>,
+        dimensions: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
             pooling: match pooling {
                 Some(v) => Some(pooling_strategy_arg(&v)?),
@@ -872,8 +1015,14 @@ impl Context {
                 Some(v) => Some(overflow_policy_arg(&v)?),
                 None => None,
             },
-            max_tokens,
-            dimensions,
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
@@ -943,11 +1092,13 @@ fn normalize(py: Python<'_>, vector: Bound<'_, PyAny>) -> PyResult<Py<PyArray1<f
 #[pyo3(signature = (source, destination, *, r#type = None, name = None))]
 fn convert_model(
     py: Python<'_>,
-    source: String,
-    destination: String,
+    source: Bound<'_, PyAny>,
+    destination: Bound<'_, PyAny>,
     r#type: Option<Bound<'_, PyAny>>,
     name: Option<String>,
 ) -> PyResult<Py<PyAny>> {
+    let source = text_arg(&source)?;
+    let destination = text_arg(&destination)?;
     let options = core::ConvertOptions {
         r#type: match r#type {
             Some(v) => convert_type_arg(&v)?,
@@ -964,11 +1115,13 @@ fn convert_model(
 #[pyo3(signature = (source, destination, *, r#type = None, name = None))]
 fn convert_model_async<'py>(
     py: Python<'py>,
-    source: String,
-    destination: String,
+    source: Bound<'py, PyAny>,
+    destination: Bound<'py, PyAny>,
     r#type: Option<Bound<'py, PyAny>>,
     name: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let source = text_arg(&source)?;
+    let destination = text_arg(&destination)?;
     let options = core::ConvertOptions {
         r#type: match r#type {
             Some(v) => convert_type_arg(&v)?,
@@ -990,7 +1143,8 @@ fn models_dir(py: Python<'_>) -> PyResult<String> {
 /// A GGUF path for a model name or path: the argument itself when it names an existing file or looks like a path (ends in `.gguf` or contains `/`), else `NAME.gguf` in the models folder, with `:` of a tag (`llama3.2:1b`) written as `-`.
 #[pyfunction]
 #[pyo3(signature = (name_or_path))]
-fn resolve_model_path(py: Python<'_>, name_or_path: String) -> PyResult<String> {
+fn resolve_model_path(py: Python<'_>, name_or_path: Bound<'_, PyAny>) -> PyResult<String> {
+    let name_or_path = text_arg(&name_or_path)?;
     let out = py.detach(move || <core::Api as FunctionsApi>::resolve_model_path(&name_or_path));
     Ok(out)
 }
