@@ -62,73 +62,167 @@ export enum ConvertType {
   Q8_0 = "q8_0",
 }
 
-/** Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). */
+/**
+ * Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes).
+ * The server answers each with its own HTTP status, and the command exits with its own status
+ * (`@http`, `@exit`; listed by `mullama --help`).
+ */
 export enum ErrorCode {
   /**
    * The model file does not exist or cannot be read.
    * @http 404
+   * @exit 3
    */
   ModelNotFound = "MODEL_NOT_FOUND",
   /**
    * The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
    * @http 500
+   * @exit 4
    */
   ModelInvalid = "MODEL_INVALID",
   /**
    * The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).
    * @http 400
+   * @exit 5
    */
   ModelUnsupported = "MODEL_UNSUPPORTED",
   /**
    * A text is empty, or tokenizes to nothing but special tokens.
    * @http 400
+   * @exit 6
    */
   EmptyInput = "EMPTY_INPUT",
   /**
    * Input bytes are not valid UTF-8.
    * @http 400
+   * @exit 7
    */
   InvalidUtf8 = "INVALID_UTF8",
   /**
    * A text has more tokens than the context allows and the overflow policy is `Error`.
    * @http 400
+   * @exit 8
    */
   InputTooLong = "INPUT_TOO_LONG",
   /**
    * The pooling strategy cannot be applied to this model (`Native` on a decoder).
    * @http 400
+   * @exit 9
    */
   PoolingUnsupported = "POOLING_UNSUPPORTED",
   /**
    * Two vectors of different lengths were combined.
    * @http 400
+   * @exit 10
    */
   DimensionMismatch = "DIMENSION_MISMATCH",
   /**
    * The context was closed and can no longer be used.
    * @http 503
+   * @exit 11
    */
   ContextClosed = "CONTEXT_CLOSED",
   /**
    * An argument is out of range or inconsistent.
    * @http 400
+   * @exit 12
    */
   InvalidArgument = "INVALID_ARGUMENT",
   /**
    * llama.cpp failed to tokenize, encode or decode.
    * @http 500
+   * @exit 13
    */
   EngineFailure = "ENGINE_FAILURE",
   /**
    * A Hugging Face model folder could not be converted to GGUF.
    * @http 500
+   * @exit 14
    */
   ConvertFailed = "CONVERT_FAILED",
   /**
    * An operating-system I/O error outside model loading.
    * @http 500
+   * @exit 15
    */
   Io = "IO",
+}
+
+/**
+ * Codes only the `mullama` command and its server raise, besides every `ErrorCode`: bad flags,
+ * downloads, HTTP requests. Not part of the library API of any language.
+ * @cli
+ */
+export enum CommandErrorCode {
+  /**
+   * A command-line flag or argument is wrong or missing.
+   * @http 400
+   * @exit 2
+   */
+  Usage = "USAGE",
+  /**
+   * A download did not match its expected sha256.
+   * @http 502
+   * @exit 16
+   */
+  ChecksumMismatch = "CHECKSUM_MISMATCH",
+  /**
+   * A network operation passed its deadline (`pull`: `MULLAMA_PULL_TIMEOUT_S`).
+   * @http 504
+   * @exit 17
+   */
+  Timeout = "TIMEOUT",
+  /**
+   * The request body is not JSON, or not a JSON object.
+   * @http 400
+   */
+  InvalidJson = "INVALID_JSON",
+  /**
+   * The request body is larger than `--max-body`.
+   * @http 413
+   */
+  BodyTooLarge = "BODY_TOO_LARGE",
+  /**
+   * The request has more inputs than `--max-inputs`.
+   * @http 413
+   */
+  TooManyInputs = "TOO_MANY_INPUTS",
+  /**
+   * The request's input is of a kind this server does not embed (token ids).
+   * @http 400
+   */
+  UnsupportedInput = "UNSUPPORTED_INPUT",
+  /**
+   * No route has this path.
+   * @http 404
+   */
+  NotFound = "NOT_FOUND",
+  /**
+   * The route exists but not with this HTTP method.
+   * @http 405
+   */
+  MethodNotAllowed = "METHOD_NOT_ALLOWED",
+  /**
+   * The client did not send the whole request within `--body-timeout`.
+   * @http 408
+   */
+  RequestTimeout = "REQUEST_TIMEOUT",
+  /**
+   * `--max-queue` requests are already being embedded or waiting: try again after `Retry-After`.
+   * @http 503
+   */
+  Overloaded = "OVERLOADED",
+  /**
+   * The request was not answered within `--request-timeout`.
+   * @http 504
+   */
+  DeadlineExceeded = "DEADLINE_EXCEEDED",
+  /**
+   * A failure with no code of its own (a bug: please report it).
+   * @http 500
+   * @exit 1
+   */
+  Internal = "INTERNAL",
 }
 
 /** How a context is built. Every field has a default; most users set only `embeddings: true`. */

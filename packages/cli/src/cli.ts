@@ -5,6 +5,7 @@ import { serveCommand, SERVE_HELP } from './serve.js';
 import { convertCommand, CONVERT_HELP, listCommand, LIST_HELP, rmCommand, RM_HELP, showCommand, SHOW_HELP } from './storecmds.js';
 import { importCommand, IMPORT_HELP, pullCommand, PULL_HELP } from './pull.js';
 import { modelsDir } from './store.js';
+import { EXIT_STATUS_HELP } from './generated/idl.js';
 
 const VERSION = '0.1.0';
 
@@ -25,7 +26,9 @@ Commands:
 
 MODEL is a .gguf path or a store name; the store is ${modelsDir()}
 (set MULLAMA_HOME to move it: \$MULLAMA_HOME/models).
-`;
+
+Errors are one line on stderr, \`mullama: CODE: message\`, and the exit status says which:
+${EXIT_STATUS_HELP}`;
 
 /** Every command's usage, each written beside the command's own parser; `COMMAND --help` prints it. */
 const COMMAND_HELP: Record<string, string> = {

@@ -114,12 +114,12 @@ describe('bulk input', () => {
 
   test('invalid UTF-8 on stdin or in a file is INVALID_UTF8, never U+FFFD', async () => {
     const r = await embed(['tiny-bert', '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0x61, 0xff, 0x62, 0x0a]) });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/^mullama: INVALID_UTF8: stdin: not valid UTF-8/);
     const f = join(h.home, 'latin1.txt');
     writeFileSync(f, Buffer.from('caf\xe9\n', 'latin1'));
     const t = await embed(['tiny-bert', '--input', f]);
-    expect(t.code).toBe(1);
+    expect(t.code).toBe(7);
     expect(t.stderr).toMatch(/INVALID_UTF8: .*latin1.txt: not valid UTF-8/);
   });
 
@@ -127,18 +127,18 @@ describe('bulk input', () => {
     const f = join(h.home, 'bad.jsonl');
     writeFileSync(f, '{"text":"ok"}\n{"text":""}\n');
     const r = await embed(['tiny-bert', '--input', f]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/^mullama: EMPTY_INPUT: line 2: .*\n$/);
     writeFileSync(f, '{"text":"ok"}\n{"text":\n');
     const r2 = await embed(['tiny-bert', '--input', f]);
-    expect(r2.code).toBe(1);
+    expect(r2.code).toBe(12);
     expect(r2.stderr).toMatch(/line 2: not valid JSON/);
   });
 
   test('--overflow and --n-ctx', async () => {
     const long = 'word '.repeat(100);
     const e = await embed(['tiny-bert', long, '--n-ctx', '16']);
-    expect(e.code).toBe(1);
+    expect(e.code).toBe(8);
     expect(e.stderr).toMatch(/^mullama: INPUT_TOO_LONG: /);
     const t = await embed(['tiny-bert', long, '--n-ctx', '16', '--overflow', 'truncate_end', '--format', 'json', '--threads', '1']);
     expect(t.code).toBe(0);
@@ -163,19 +163,19 @@ describe('bad inputs: one line on stderr, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   };
   test.each([
-    [['nosuch-model', 'hi'], 1, 'MODEL_NOT_FOUND'],
-    [['./missing.gguf', 'hi'], 1, 'MODEL_NOT_FOUND'],
-    [[join(testdata, 'not-a-gguf.gguf'), 'hi'], 1, 'MODEL_INVALID'],
-    [[join(testdata, 'corrupt-truncated.gguf'), 'hi'], 1, 'MODEL_INVALID'],
-    [['llama3.2:1b', ''], 1, 'EMPTY_INPUT'],
-    [['llama3.2:1b', 'hi', '--pooling', 'native'], 1, 'POOLING_UNSUPPORTED'],
+    [['nosuch-model', 'hi'], 3, 'MODEL_NOT_FOUND'],
+    [['./missing.gguf', 'hi'], 3, 'MODEL_NOT_FOUND'],
+    [[join(testdata, 'not-a-gguf.gguf'), 'hi'], 4, 'MODEL_INVALID'],
+    [[join(testdata, 'corrupt-truncated.gguf'), 'hi'], 4, 'MODEL_INVALID'],
+    [['llama3.2:1b', ''], 6, 'EMPTY_INPUT'],
+    [['llama3.2:1b', 'hi', '--pooling', 'native'], 9, 'POOLING_UNSUPPORTED'],
     [['llama3.2:1b', 'hi', '--bogus'], 2, 'USAGE'],
     [['llama3.2:1b', 'hi', '--pooling', 'median'], 2, 'USAGE'],
     [['llama3.2:1b', 'hi', '--n-ctx', 'lots'], 2, 'USAGE'],
     [['llama3.2:1b'], 2, 'USAGE'],
     [[], 2, 'USAGE'],
     [['llama3.2:1b', '--compare', 'only one'], 2, 'USAGE'],
-    [['llama3.2:1b', '--input', '/nonexistent/file.txt'], 1, 'IO'],
+    [['llama3.2:1b', '--input', '/nonexistent/file.txt'], 15, 'IO'],
   ])('embed %j -> exit %i %s', async (args, code, errCode) => {
     const r = await embed(args);
     expect(r.code).toBe(code);

@@ -17,6 +17,15 @@ describe('mullama COMMAND --help', () => {
     expect([...top.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1])).toEqual(COMMANDS);
   });
 
+  it('the top-level help documents one distinct exit status per error code', () => {
+    const table = [...top.stdout.matchAll(/^ {2}(\d+) +([A-Z0-9_]+): /gm)].map((m) => [m[2], Number(m[1])]);
+    const statuses = table.map(([, n]) => n);
+    expect(new Set(statuses).size).toBe(statuses.length);
+    // The ones scripts test most, pinned: renumbering them would break those scripts.
+    expect(Object.fromEntries(table)).toMatchObject({ INTERNAL: 1, USAGE: 2, MODEL_NOT_FOUND: 3, INPUT_TOO_LONG: 8, INVALID_ARGUMENT: 12, IO: 15 });
+    expect(table.length).toBeGreaterThanOrEqual(17);
+  });
+
   it.each(COMMANDS)('%s --help prints its usage', async (cmd) => {
     const r = await run([cmd, '--help']);
     expect(r.code, r.stderr).toBe(0);

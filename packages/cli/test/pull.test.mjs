@@ -78,7 +78,7 @@ test('Hugging Face: hf:owner/repo[:file]', async () => {
 
 test('checksum mismatch: error, nothing left behind', async () => {
   const r = await m(['pull', 'badsum']);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(16);
   expect(r.stderr).toMatch(/^mullama: CHECKSUM_MISMATCH: /);
   expect(existsSync(store('badsum.gguf'))).toBe(false);
   expect(existsSync(store('badsum.gguf.partial'))).toBe(false);
@@ -88,7 +88,7 @@ test('an interrupted download resumes with Range', async () => {
   cutNext = true;
   sawRange = null;
   const r = await m(['pull', 'tiny', '--name', 'resumed']);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(15);
   expect(r.stderr).toMatch(/^mullama: IO: .*interrupted/);
   const part = statSync(store('resumed.gguf.partial')).size;
   expect(part).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ test('an interrupted download resumes with Range', async () => {
 
 test('unknown model: MODEL_NOT_FOUND', async () => {
   const r = await m(['pull', 'nothing-here']);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/^mullama: MODEL_NOT_FOUND: /);
 });
 
@@ -120,7 +120,7 @@ test('import --from-ollama', async () => {
 
 test('a page that is not a GGUF is refused and nothing is stored', async () => {
   const r = await m(['pull', 'hf:owner/html:page.gguf', '--name', 'page']);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(4);
   expect(r.stderr).toMatch(/MODEL_INVALID: .*did not send a GGUF file \(content-type text\/html\)/);
   expect(existsSync(store('page.gguf'))).toBe(false);
   expect(existsSync(store('page.gguf.partial'))).toBe(false);
@@ -130,7 +130,7 @@ test('a page that is not a GGUF is refused and nothing is stored', async () => {
 test('a registry that never answers times out instead of hanging', async () => {
   const t0 = Date.now();
   const r = await run(['pull', 'hf:owner/silent:x.gguf', '--name', 'silent'], { env: { ...h.env, MULLAMA_PULL_TIMEOUT_S: '1' } });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(17);
   expect(r.stderr).toMatch(/TIMEOUT: .*no data for 1 s/);
   expect(Date.now() - t0).toBeLessThan(30_000); // a hang would run into the 60 s kill
 });

@@ -212,7 +212,9 @@ test('a missing --model fails at startup', async () => {
 });
 
 test('SIGTERM finishes every request in flight, then exits 0', async () => {
-  const sd = await startServer(['--model', defaultModelFile()], h.env);
+  // A drain timeout far above what the work needs: on a busy machine 512 texts can take more
+  // than the default 30 s, and this test is about finishing them, not about the timeout.
+  const sd = await startServer(['--model', defaultModelFile(), '--drain-timeout', '600'], h.env);
   const texts = Array.from({ length: 64 }, (_, i) => `request text number ${i}: ${'a fairly long sentence about nothing in particular '.repeat(4)}`);
   const requests = Array.from({ length: 8 }, () => post(`${sd.url}/v1/embeddings`, { model: 'all-minilm', input: texts }).catch((e) => ({ status: 0, error: e })));
   await new Promise((r) => setTimeout(r, 300));

@@ -35,7 +35,7 @@ test('show', async () => {
   expect(t.stdout).toMatch(/^dimension\s+\d+/m);
   expect(t.stdout).toMatch(/^sha256\s+[0-9a-f]{64}$/m);
   const miss = await m(['show', 'nope']);
-  expect(miss.code).toBe(1);
+  expect(miss.code).toBe(3);
   expect(miss.stderr).toMatch(/^mullama: MODEL_NOT_FOUND: /);
 });
 
@@ -48,12 +48,12 @@ test('convert into the store, then embed by name', async () => {
   const e = await m(['embed', 'converted', 'hello', '--format', 'json']);
   expect(e.code).toBe(0);
   const again = await m(['convert', join(testdata, 'tiny-bert-hf'), '--name', 'converted']);
-  expect(again.code).toBe(1);
+  expect(again.code).toBe(12);
   expect(again.stderr).toMatch(/already exists/);
   const bad = await m(['convert', join(testdata, 'tiny-bert-hf'), '--type', 'q4']);
   expect(bad.code).toBe(2);
   const notDir = await m(['convert', join(h.home, 'nothing-here')]);
-  expect(notDir.code).toBe(1);
+  expect(notDir.code).toBe(3);
 });
 
 test('rm', async () => {
@@ -61,10 +61,10 @@ test('rm', async () => {
   expect(r.code).toBe(0);
   expect(existsSync(join(h.home, 'models', 'tiny-bert.gguf'))).toBe(false);
   const again = await m(['rm', 'tiny-bert']);
-  expect(again.code).toBe(1);
+  expect(again.code).toBe(3);
   expect(again.stderr).toMatch(/^mullama: MODEL_NOT_FOUND: /);
   const path = await m(['rm', '../etc/passwd']);
-  expect(path.code).toBe(1);
+  expect(path.code).toBe(12);
   expect(path.stderr).toMatch(/INVALID_ARGUMENT/);
   expect(existsSync(tinyBert)).toBe(true);
 });

@@ -77,7 +77,7 @@ export function readSchema(file: string): Schema {
     return { name: node.name!.getText(), doc, params: paramsOf(node.parameters), returns, isAsync, fallible: !("infallible" in doc.tags) };
   };
 
-  const schema: Schema = { enums: [], records: [], classes: [], functions: [] };
+  const schema: Schema = { enums: [], cliEnums: [], records: [], classes: [], functions: [] };
   for (const st of source.statements) {
     if (ts.isTypeAliasDeclaration(st)) continue; // the numeric and Vector aliases
     if (ts.isEnumDeclaration(st)) {
@@ -87,7 +87,7 @@ export function readSchema(file: string): Schema {
         const doc = docOf(m);
         def.members.push({ name: m.name.getText(), value: (m.initializer as ts.StringLiteral).text, doc, aliases: doc.tags.alias ?? [] });
       }
-      schema.enums.push(def);
+      ("cli" in def.doc.tags ? schema.cliEnums : schema.enums).push(def);
     } else if (ts.isInterfaceDeclaration(st)) {
       const def: RecordDef = { name: st.name.text, doc: docOf(st), fields: [] };
       for (const m of st.members) {

@@ -84,6 +84,9 @@ export interface ClassDef {
 
 export interface Schema {
   enums: EnumDef[];
+  /** Enums tagged `@cli`: known to the `mullama` command and server only (their own error
+   * codes), never part of a library surface. Only the CLI emitter reads them. */
+  cliEnums: EnumDef[];
   records: RecordDef[];
   classes: ClassDef[];
   functions: Callable[];

@@ -66,4 +66,41 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   ENGINE_FAILURE: 500,
   CONVERT_FAILED: 500,
   IO: 500,
+  USAGE: 400,
+  CHECKSUM_MISMATCH: 502,
+  TIMEOUT: 504,
+  INVALID_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  TOO_MANY_INPUTS: 413,
+  UNSUPPORTED_INPUT: 400,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
+  OVERLOADED: 503,
+  DEADLINE_EXCEEDED: 504,
+  INTERNAL: 500,
 };
+
+/** The exit status of a command that fails with each code (the IDL's `@exit` tags). */
+export const EXIT_STATUS: Readonly<Record<string, number>> = {
+  INTERNAL: 1,
+  USAGE: 2,
+  MODEL_NOT_FOUND: 3,
+  MODEL_INVALID: 4,
+  MODEL_UNSUPPORTED: 5,
+  EMPTY_INPUT: 6,
+  INVALID_UTF8: 7,
+  INPUT_TOO_LONG: 8,
+  POOLING_UNSUPPORTED: 9,
+  DIMENSION_MISMATCH: 10,
+  CONTEXT_CLOSED: 11,
+  INVALID_ARGUMENT: 12,
+  ENGINE_FAILURE: 13,
+  CONVERT_FAILED: 14,
+  IO: 15,
+  CHECKSUM_MISMATCH: 16,
+  TIMEOUT: 17,
+};
+
+/** The exit statuses, as `mullama --help` lists them. */
+export const EXIT_STATUS_HELP = "Exit status:\n  0   success\n  1   INTERNAL: A failure with no code of its own (a bug: please report it).\n  2   USAGE: A command-line flag or argument is wrong or missing.\n  3   MODEL_NOT_FOUND: The model file does not exist or cannot be read.\n  4   MODEL_INVALID: The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).\n  5   MODEL_UNSUPPORTED: The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).\n  6   EMPTY_INPUT: A text is empty, or tokenizes to nothing but special tokens.\n  7   INVALID_UTF8: Input bytes are not valid UTF-8.\n  8   INPUT_TOO_LONG: A text has more tokens than the context allows and the overflow policy is `Error`.\n  9   POOLING_UNSUPPORTED: The pooling strategy cannot be applied to this model (`Native` on a decoder).\n  10  DIMENSION_MISMATCH: Two vectors of different lengths were combined.\n  11  CONTEXT_CLOSED: The context was closed and can no longer be used.\n  12  INVALID_ARGUMENT: An argument is out of range or inconsistent.\n  13  ENGINE_FAILURE: llama.cpp failed to tokenize, encode or decode.\n  14  CONVERT_FAILED: A Hugging Face model folder could not be converted to GGUF.\n  15  IO: An operating-system I/O error outside model loading.\n  16  CHECKSUM_MISMATCH: A download did not match its expected sha256.\n  17  TIMEOUT: A network operation passed its deadline (`pull`: `MULLAMA_PULL_TIMEOUT_S`).\n";

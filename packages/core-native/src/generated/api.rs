@@ -142,6 +142,8 @@ impl std::fmt::Display for ConvertType {
 }
 
 /// Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes).
+/// The server answers each with its own HTTP status, and the command exits with its own status
+/// (`@http`, `@exit`; listed by `mullama --help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// The model file does not exist or cannot be read.

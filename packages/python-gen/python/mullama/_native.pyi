@@ -97,7 +97,7 @@ class ConvertType(str, enum.Enum):
     """8-bit blocks with a scale: smallest, cosine about 0.999 to f32."""
 
 class ErrorCode(str, enum.Enum):
-    """Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes)."""
+    """Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). The server answers each with its own HTTP status, and the command exits with its own status (`@http`, `@exit`; listed by `mullama --help`)."""
 
     def __new__(cls, value: str) -> Self: ...
 

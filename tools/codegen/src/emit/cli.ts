@@ -26,11 +26,26 @@ export function parse${e.name}(s: string): (typeof ${e.name}_VALUES)[number] | u
 export function emitCli(s: Schema, header: string): string {
   const codes = s.enums.find((e) => e.name === "ErrorCode");
   if (!codes) throw new Error("IDL: no ErrorCode enum");
-  const status = codes.members.map((m) => {
+  const all = [...codes.members.map((m) => ({ enumName: codes.name, m })), ...s.cliEnums.flatMap((e) => e.members.map((m) => ({ enumName: e.name, m })))];
+  const status = all.map(({ enumName, m }) => {
     const tag = m.doc.tags.http?.[0];
-    if (!tag || !/^[1-5]\d\d$/.test(tag)) throw new Error(`IDL: ErrorCode.${m.name} needs an @http status (e.g. @http 400)`);
+    if (!tag || !/^[1-5]\d\d$/.test(tag)) throw new Error(`IDL: ${enumName}.${m.name} needs an @http status (e.g. @http 400)`);
     return `  ${m.value}: ${tag},`;
   });
+  // Exit statuses: every library code has one (any of them can end a command); of the command's
+  // own codes, those a command (not only the server) fails with. Distinct, so scripts can tell.
+  const exits = all.filter(({ enumName, m }) => enumName === codes.name || m.doc.tags.exit).map(({ enumName, m }) => {
+    const tag = m.doc.tags.exit?.[0];
+    if (!tag || !/^\d+$/.test(tag) || Number(tag) < 1 || Number(tag) > 125) throw new Error(`IDL: ${enumName}.${m.name} needs an @exit status from 1 to 125`);
+    return { value: m.value, exit: Number(tag), text: m.doc.text.split("\n")[0] };
+  });
+  const seen = new Map<number, string>();
+  for (const e of exits) {
+    if (seen.has(e.exit)) throw new Error(`IDL: @exit ${e.exit} is given to both ${seen.get(e.exit)} and ${e.value}`);
+    seen.set(e.exit, e.value);
+  }
+  exits.sort((a, b) => a.exit - b.exit);
+  const help = ["Exit status:", "  0   success", ...exits.map((e) => `  ${String(e.exit).padEnd(3)} ${e.value}: ${e.text}`)].join("\n");
   return `${header}
 //
 // The IDL's enums and error codes as the \`mullama\` command parses and serves them.
@@ -40,5 +55,13 @@ ${s.enums.filter((e) => e !== codes).map(emitEnum).join("\n")}
 export const HTTP_STATUS: Readonly<Record<string, number>> = {
 ${status.join("\n")}
 };
+
+/** The exit status of a command that fails with each code (the IDL's \`@exit\` tags). */
+export const EXIT_STATUS: Readonly<Record<string, number>> = {
+${exits.map((e) => `  ${e.value}: ${e.exit},`).join("\n")}
+};
+
+/** The exit statuses, as \`mullama --help\` lists them. */
+export const EXIT_STATUS_HELP = ${JSON.stringify(help + "\n")};
 `;
 }

@@ -208,6 +208,8 @@ impl From<core::ConvertType> for ConvertType {
 // enum ErrorCode
 
 /// Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes).
+/// The server answers each with its own HTTP status, and the command exits with its own status
+/// (`@http`, `@exit`; listed by `mullama --help`).
 #[napi(string_enum)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {

@@ -363,26 +363,7 @@ fn convert_type_ret(py: Python<'_>, v: core::ConvertType) -> PyResult<Py<PyAny>>
 static ERROR_CODE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn add_error_code(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let class = add_enum(
-        m,
-        "ErrorCode",
-        "Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes).",
-        &[
-            ("ModelNotFound", core::ErrorCode::ModelNotFound.as_str()),
-            ("ModelInvalid", core::ErrorCode::ModelInvalid.as_str()),
-            ("ModelUnsupported", core::ErrorCode::ModelUnsupported.as_str()),
-            ("EmptyInput", core::ErrorCode::EmptyInput.as_str()),
-            ("InvalidUtf8", core::ErrorCode::InvalidUtf8.as_str()),
-            ("InputTooLong", core::ErrorCode::InputTooLong.as_str()),
-            ("PoolingUnsupported", core::ErrorCode::PoolingUnsupported.as_str()),
-            ("DimensionMismatch", core::ErrorCode::DimensionMismatch.as_str()),
-            ("ContextClosed", core::ErrorCode::ContextClosed.as_str()),
-            ("InvalidArgument", core::ErrorCode::InvalidArgument.as_str()),
-            ("EngineFailure", core::ErrorCode::EngineFailure.as_str()),
-            ("ConvertFailed", core::ErrorCode::ConvertFailed.as_str()),
-            ("Io", core::ErrorCode::Io.as_str()),
-        ],
-    )?;
+    let class = add_enum(m, "ErrorCode", "Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). The server answers each with its own HTTP status, and the command exits with its own status (`@http`, `@exit`; listed by `mullama --help`).", &[("ModelNotFound", core::ErrorCode::ModelNotFound.as_str()), ("ModelInvalid", core::ErrorCode::ModelInvalid.as_str()), ("ModelUnsupported", core::ErrorCode::ModelUnsupported.as_str()), ("EmptyInput", core::ErrorCode::EmptyInput.as_str()), ("InvalidUtf8", core::ErrorCode::InvalidUtf8.as_str()), ("InputTooLong", core::ErrorCode::InputTooLong.as_str()), ("PoolingUnsupported", core::ErrorCode::PoolingUnsupported.as_str()), ("DimensionMismatch", core::ErrorCode::DimensionMismatch.as_str()), ("ContextClosed", core::ErrorCode::ContextClosed.as_str()), ("InvalidArgument", core::ErrorCode::InvalidArgument.as_str()), ("EngineFailure", core::ErrorCode::EngineFailure.as_str()), ("ConvertFailed", core::ErrorCode::ConvertFailed.as_str()), ("Io", core::ErrorCode::Io.as_str())])?;
     let _ = ERROR_CODE.set(m.py(), class);
     Ok(())
 }
