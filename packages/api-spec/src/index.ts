@@ -184,7 +184,7 @@ export enum CommandErrorCode {
   BodyTooLarge = "BODY_TOO_LARGE",
   /**
    * The request has more inputs than `--max-inputs`.
-   * @http 413
+   * @http 400
    */
   TooManyInputs = "TOO_MANY_INPUTS",
   /**

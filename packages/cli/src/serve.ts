@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Context as ContextT, Embedding, Model as ModelT, OverflowPolicy } from 'mullama';
-import { CliError, errorCode, usage } from './errors.js';
+import { CliError, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
+import { base64, HttpError, readJson, send, sendError, textsOf } from './http.js';
 import { loadMullama } from './lib.js';
 import { vectorJson } from './output.js';
 import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, storePath } from './store.js';
@@ -29,14 +30,16 @@ Options:
   --max-body BYTES      largest request body (default 16777216)
   --max-inputs N        most inputs per request (default 2048)
   --max-tokens N        most tokens per request (default 1048576)
+  --max-queue N         most embedding requests running or waiting at once; more are answered
+                        503 OVERLOADED with Retry-After (default 512)
+  --request-timeout S   seconds a request may take from arrival to answer, else 504
+                        DEADLINE_EXCEEDED (default 300; 0: none)
+  --body-timeout S      seconds a client has to send a whole request, else 408 REQUEST_TIMEOUT
+                        (default 30)
+  --idle-timeout S      seconds an idle keep-alive connection stays open (default 5)
   --drain-timeout S     on SIGTERM/SIGINT, seconds to finish requests in flight (default 30)
 `;
 
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly type = 'invalid_request_error') {
-    super(message);
-  }
-}
 
 /** A model and its one context: every route and request shares its workers and batches. */
 interface Loaded {
@@ -93,7 +96,7 @@ class Models {
     const path = this.pathOf(name);
     if (!path) {
       const avail = this.available();
-      throw new HttpError(404, 'MODEL_NOT_FOUND', `model '${name}' not found; available models: ${avail.length ? avail.join(', ') : '(none)'}`);
+      throw new HttpError('MODEL_NOT_FOUND', `model '${name}' not found; available models: ${avail.length ? avail.join(', ') : '(none)'}`);
     }
     let p = this.loaded.get(path);
     if (!p) {
@@ -118,113 +121,13 @@ class Models {
   }
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-/** Error text for a network client: model files by name, not by where they live on the server. */
-export function withoutPaths(message: string): string {
-  return message.replace(/(?:\/[^\s'"():,]+)+/g, (p) => (p.endsWith('.gguf') ? `'${basename(p, '.gguf')}'` : '<path>'));
-}
-
-function sendError(res: ServerResponse, e: unknown): void {
-  let status = 500;
-  let code = errorCode(e) ?? 'INTERNAL';
-  let type = 'server_error';
-  let message = e instanceof Error ? e.message : String(e);
-  if (e instanceof HttpError) {
-    [status, code, type] = [e.status, e.code, e.type];
-  } else if (e instanceof CliError && e.code === 'MODEL_NOT_FOUND') {
-    status = 404;
-    type = 'invalid_request_error';
-  } else if (code in HTTP_STATUS) {
-    // The core's error codes, answered with the IDL's @http status.
-    status = HTTP_STATUS[code];
-    type = status < 500 ? 'invalid_request_error' : 'server_error';
-  }
-  // The core names files in its messages; HttpErrors are ours and may quote URL paths.
-  if (!(e instanceof HttpError)) message = withoutPaths(message);
-  send(res, status, JSON.stringify({ error: { message: message.split('\n')[0], type, code } }));
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((res, rej) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > max) {
-      rej(new HttpError(413, 'BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${max} bytes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let n = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      n += c.length;
-      if (n > max) {
-        failed = true;
-        chunks.length = 0;
-        rej(new HttpError(413, 'BODY_TOO_LARGE', `request body exceeds the limit of ${max} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => failed || res(Buffer.concat(chunks)));
-    req.on('error', (e) => {
-      failed = true;
-      rej(e);
-    });
-  });
-}
-
-async function readJson(req: IncomingMessage, max: number): Promise<Record<string, unknown>> {
-  const body = await readBody(req, max);
-  let text: string;
-  try {
-    // Not Buffer.toString, which would swap bad bytes for U+FFFD and embed that silently.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw new HttpError(400, 'INVALID_UTF8', 'request body is not valid UTF-8');
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new HttpError(400, 'INVALID_JSON', `request body is not valid JSON: ${(e as Error).message}`);
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'INVALID_JSON', 'request body must be a JSON object');
-  return v as Record<string, unknown>;
-}
-
-/** `input` as texts: a string or an array of strings; token-id arrays are refused. */
-function textsOf(input: unknown, field: string, maxInputs: number): string[] {
-  if (typeof input === 'string') return [input];
-  if (Array.isArray(input)) {
-    if (!input.length) throw new HttpError(400, 'EMPTY_INPUT', `'${field}' is an empty array`);
-    if (input.length > maxInputs) throw new HttpError(400, 'TOO_MANY_INPUTS', `'${field}' has ${input.length} items; at most ${maxInputs} per request`);
-    if (input.every((x) => typeof x === 'string')) return input as string[];
-    if (input.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((y) => typeof y === 'number'))))
-      throw new HttpError(400, 'UNSUPPORTED_INPUT', `token-id input is not supported by this server; send '${field}' as a string or an array of strings`);
-    throw new HttpError(400, 'INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
-  }
-  if (input === undefined) throw new HttpError(400, 'INVALID_ARGUMENT', `missing '${field}'`);
-  throw new HttpError(400, 'INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
-}
-
 function modelOf(body: Record<string, unknown>, models: Models): string {
   const m = body.model;
   if (m === undefined || m === null || m === '') return models.defaultName();
-  if (typeof m !== 'string') throw new HttpError(400, 'INVALID_ARGUMENT', "'model' must be a string");
+  if (typeof m !== 'string') throw new HttpError('INVALID_ARGUMENT', "'model' must be a string");
   return m;
 }
 
-function base64(v: Float32Array): string {
-  const b = Buffer.alloc(v.length * 4);
-  for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i], i * 4);
-  return b.toString('base64');
-}
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -240,6 +143,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'max-inputs': { type: 'string' },
       'max-tokens': { type: 'string' },
       'drain-timeout': { type: 'string' },
+      'max-queue': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'body-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
     },
   });
   // Bare names after the flags (`--model a b`) count as more models.
@@ -256,6 +163,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     maxTokens: intOption('max-tokens', values['max-tokens'], 1) ?? 1 << 20,
   };
   const drainSeconds = intOption('drain-timeout', values['drain-timeout']) ?? 30;
+  const maxQueue = intOption('max-queue', values['max-queue'], 1) ?? 512;
+  const requestSeconds = intOption('request-timeout', values['request-timeout']) ?? 300;
+  const bodySeconds = intOption('body-timeout', values['body-timeout'], 1) ?? 30;
+  const idleSeconds = intOption('idle-timeout', values['idle-timeout'], 1) ?? 5;
   const models = new Models(modelList, opts);
   // Load the named models now so that a bad file fails at startup, not on the first request.
   if (modelList.length) for (const n of models.available()) await models.get(n);
@@ -278,10 +189,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
       const name = modelOf(body, models);
       const texts = textsOf(body.input, 'input', opts.maxInputs);
       const fmt = body.encoding_format ?? 'float';
-      if (fmt !== 'float' && fmt !== 'base64') throw new HttpError(400, 'INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
+      if (fmt !== 'float' && fmt !== 'base64') throw new HttpError('INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
       const dims = body.dimensions;
       if (dims !== undefined && dims !== null && !(Number.isInteger(dims) && (dims as number) >= 1))
-        throw new HttpError(400, 'INVALID_ARGUMENT', "'dimensions' must be a positive integer");
+        throw new HttpError('INVALID_ARGUMENT', "'dimensions' must be a positive integer");
       const dimensions = typeof dims === 'number' ? dims : undefined;
       const { embs, tokens } = await embed(name, texts, { overflow: 'error', normalize: true, dimensions });
       const data = embs.map((e, index) => {
@@ -299,7 +210,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     },
     '/api/embeddings': async (body) => {
       const name = modelOf(body, models);
-      if (typeof body.prompt !== 'string') throw new HttpError(400, 'INVALID_ARGUMENT', "'prompt' must be a string");
+      if (typeof body.prompt !== 'string') throw new HttpError('INVALID_ARGUMENT', "'prompt' must be a string");
       const { embs } = await embed(name, [body.prompt], { overflow: 'truncate_end', normalize: false });
       return `{"embedding":${vectorJson(embs[0].data)}}`;
     },
@@ -318,22 +229,53 @@ export async function serveCommand(argv: string[]): Promise<void> {
     const route = routes[path];
     if (!route) {
       req.resume();
-      if (path === '/health' || path === '/v1/models' || path === '/api/tags') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
-      throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
+      if (path === '/health' || path === '/v1/models' || path === '/api/tags') throw new HttpError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
+      throw new HttpError('NOT_FOUND', `no route ${req.method} ${path}`);
     }
     if (req.method !== 'POST') {
       req.resume();
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} takes POST`);
+      throw new HttpError('METHOD_NOT_ALLOWED', `${path} takes POST`);
     }
     const body = await readJson(req, opts.maxBody);
-    send(res, 200, await route(body));
+    // A bounded queue: past --max-queue requests in the engine, answer at once and say when to
+    // come back, rather than let waiting requests (and their texts) pile up without limit.
+    if (queued >= maxQueue) {
+      throw new HttpError('OVERLOADED', `${queued} requests are being embedded or waiting (--max-queue ${maxQueue}); retry later`, { 'retry-after': '1' });
+    }
+    queued++;
+    // Counted until the engine is done with it, even when its deadline answered the client first.
+    const work = route(body).finally(() => queued--);
+    send(res, 200, await withDeadline(work));
+  };
+
+  // Embedding requests admitted and not yet done by the engine (what --max-queue bounds).
+  let queued = 0;
+  /** A request's answer, or DEADLINE_EXCEEDED once --request-timeout has passed. The core
+   * finishes the texts it has started; their vectors are dropped. */
+  const withDeadline = <T>(work: Promise<T>): Promise<T> => {
+    if (requestSeconds === 0) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new HttpError('DEADLINE_EXCEEDED', `the request was not done within --request-timeout ${requestSeconds} s`)), requestSeconds * 1000);
+    });
+    work.catch(() => {}); // a rejection after the deadline has nobody to answer
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   };
 
   // Requests in flight, so that a shutdown can wait for them (see stop below).
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | undefined;
-  const server = createServer((req, res) => {
+  const server = createServer(
+    {
+      // A client that trickles its request (slowloris) is cut off after --body-timeout; Node
+      // checks that on this interval (30 s by default, too coarse for short limits).
+      requestTimeout: bodySeconds * 1000,
+      headersTimeout: bodySeconds * 1000,
+      connectionsCheckingInterval: Math.min(1000, bodySeconds * 1000),
+      keepAliveTimeout: idleSeconds * 1000,
+    },
+    (req, res) => {
     inFlight++;
     res.on('close', () => {
       inFlight--;
@@ -348,9 +290,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
         res.destroy();
       }
     });
-  });
-  server.keepAliveTimeout = 5000;
-  server.on('clientError', (_e, socket) => {
+    },
+  );
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    const pending = (socket as unknown as { _httpMessage?: ServerResponse })._httpMessage;
+    if (e.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      // The request never arrived whole within --body-timeout. If its headers did, its handler is
+      // waiting for the body: answer through it; else answer on the bare socket.
+      const body = JSON.stringify({ error: { message: `the request was not received within --body-timeout ${bodySeconds} s`, type: 'invalid_request_error', code: 'REQUEST_TIMEOUT' } });
+      if (pending && !pending.headersSent) {
+        pending.setHeader('connection', 'close');
+        send(pending, HTTP_STATUS.REQUEST_TIMEOUT, body);
+        pending.once('finish', () => socket.destroy());
+      } else if (socket.writable && !pending) {
+        socket.end(`HTTP/1.1 ${HTTP_STATUS.REQUEST_TIMEOUT} Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      } else socket.destroy();
+      return;
+    }
     const reply = () => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       else socket.destroy();
@@ -358,7 +314,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
     // Garbage after a valid request on a keep-alive connection: answer that request first (its
     // response is still being computed), then the 400, then close. Node keeps the response in
     // flight on the socket as `_httpMessage`.
-    const pending = (socket as unknown as { _httpMessage?: ServerResponse })._httpMessage;
     if (pending && !pending.writableFinished) {
       pending.once('finish', reply);
       pending.once('close', reply);

@@ -245,3 +245,71 @@ test('garbage after a valid request on one connection: the valid request still g
   expect(raw).toMatch(/"embedding":\[/);
   expect(raw).toMatch(/HTTP\/1\.1 400 Bad Request/);
 });
+
+describe('limits: a slow client, a full queue and a deadline each get their own answer', () => {
+  let lim;
+  beforeAll(async () => {
+    lim = await startServer(['--model', tinyBert, '--body-timeout', '1', '--max-queue', '2', '--request-timeout', '60'], h.env);
+  });
+  afterAll(async () => {
+    if (lim) expect((await lim.stop('SIGTERM')).code).toBe(0);
+  });
+
+  /** Sends `head` on a raw connection and never finishes the request; resolves with the reply. */
+  const trickle = (head) =>
+    new Promise((resolve, reject) => {
+      const sock = connect(Number(new URL(lim.url).port), '127.0.0.1');
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('close', () => resolve(got));
+      sock.on('error', reject);
+      sock.write(head);
+    });
+
+  test('a body that never arrives whole: 408 REQUEST_TIMEOUT after --body-timeout, connection closed', async () => {
+    const t0 = Date.now();
+    const got = await trickle('POST /v1/embeddings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"input":');
+    expect(got).toMatch(/^HTTP\/1\.1 408 /);
+    expect(got).toMatch(/"code":"REQUEST_TIMEOUT"/);
+    expect(Date.now() - t0).toBeLessThan(20_000); // Node's default would be 300 s
+  });
+
+  test('headers that never end (slowloris): 408 too', async () => {
+    expect(await trickle('POST /v1/emb')).toMatch(/^HTTP\/1\.1 408 .*"code":"REQUEST_TIMEOUT"/s);
+  });
+
+  test('past --max-queue requests in the engine: 503 OVERLOADED with Retry-After, and the admitted ones finish', async () => {
+    const texts = Array.from({ length: 2048 }, (_, i) => `text ${i} ${'with several words in it '.repeat(6)}`);
+    const send = () =>
+      fetch(`${lim.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: texts }) }).then(async (r) => ({
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        body: await r.json(),
+      }));
+    const answers = await Promise.all(Array.from({ length: 5 }, send));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 200, 503, 503, 503]);
+    for (const a of answers.filter((x) => x.status === 503)) {
+      expect(a.retryAfter).toBe('1');
+      expect(a.body.error.code).toBe('OVERLOADED');
+    }
+    for (const a of answers.filter((x) => x.status === 200)) expect(a.body.data).toHaveLength(2048);
+    // The queue drains: the next request is admitted.
+    expect((await post(`${lim.url}/v1/embeddings`, { input: 'after the burst' })).status).toBe(200);
+  });
+});
+
+test('a request not done within --request-timeout: 504 DEADLINE_EXCEEDED; the server goes on', async () => {
+  const sd = await startServer(['--model', defaultModelFile(), '--request-timeout', '1', '--threads', '1'], h.env);
+  try {
+    const texts = Array.from({ length: 2048 }, (_, i) => `text ${i} ${'with several words in it '.repeat(3)}`);
+    const slow = await Promise.all([1, 2].map(() => post(`${sd.url}/v1/embeddings`, { input: texts })));
+    const late = slow.filter((r) => r.status === 504);
+    expect(late).toHaveLength(2); // 4096 texts of all-minilm on one thread take well over 1 s (~20 s)
+    for (const r of late) expect(r.body.error.code).toBe('DEADLINE_EXCEEDED');
+    // Alive and answering (the engine may still be busy with the abandoned texts).
+    expect((await fetch(`${sd.url}/health`)).status).toBe(200);
+  } finally {
+    expect((await sd.stop('SIGTERM')).code).toBe(0);
+  }
+});
