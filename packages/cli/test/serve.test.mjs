@@ -313,3 +313,24 @@ test('a request not done within --request-timeout: 504 DEADLINE_EXCEEDED; the se
     expect((await sd.stop('SIGTERM')).code).toBe(0);
   }
 });
+
+test('pipelined requests on one keep-alive connection each get their own response, in order', async () => {
+  const { port } = new URL(s.url);
+  const bodies = ['one', 'two words', 'three words here'].map((t) => JSON.stringify({ model: 'tiny-bert', input: t }));
+  const raw = await new Promise((resolve, reject) => {
+    const sock = connect(Number(port), '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => {
+      got += d;
+      if ((got.match(/HTTP\/1\.1 200 /g) ?? []).length === 3 && got.trimEnd().endsWith('}}')) sock.end();
+    });
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+    // All three written at once, before any answer: the server must not mix or drop them.
+    sock.write(bodies.map((b) => `POST /v1/embeddings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(b)}\r\n\r\n${b}`).join(''));
+  });
+  const tokens = [...raw.matchAll(/"prompt_tokens":(\d+)/g)].map((m) => Number(m[1]));
+  const single = await Promise.all(['one', 'two words', 'three words here'].map((t) => post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: t })));
+  expect(tokens).toEqual(single.map((r) => r.body.usage.prompt_tokens));
+  expect(new Set(tokens).size).toBe(3); // the three answers are distinguishable, so order is checked
+});
