@@ -52,6 +52,21 @@ export enum OverflowPolicy {
   TruncateStart = "truncate_start",
 }
 
+/**
+ * What a text is for, with models that embed queries and documents differently (e5, nomic-embed,
+ * bge, mxbai): each role has its prompt, a prefix put before the text, as sentence-transformers'
+ * `encode_query` and `encode_document` do.
+ */
+export enum EmbedRole {
+  /** A search query: the model's `query` prompt. */
+  Query = "query",
+  /**
+   * A document to be found: the model's `document` prompt (else its `passage` or `corpus` one).
+   * @alias passage
+   */
+  Document = "document",
+}
+
 /** Output type of a converted model. */
 export enum ConvertType {
   /** 32-bit floats: exact, largest. */
@@ -218,6 +233,12 @@ export enum CommandErrorCode {
    */
   DeadlineExceeded = "DEADLINE_EXCEEDED",
   /**
+   * The server was started with an API key (`--api-key`, `MULLAMA_API_KEY`) and the request
+   * did not carry it as `Authorization: Bearer KEY`.
+   * @http 401
+   */
+  Unauthorized = "UNAUTHORIZED",
+  /**
    * A failure with no code of its own (a bug: please report it).
    * @http 500
    * @exit 1
@@ -317,6 +338,19 @@ export interface EmbedOptions {
    * model's dimension is an `INVALID_ARGUMENT` error.
    */
   dimensions?: U32;
+  /**
+   * Embed the texts as queries or documents: each text gets the role's prompt in front
+   * (`ModelInfo.queryPrompt`, `documentPrompt`); a model without one embeds the text as is.
+   * Absent: the model's default prompt (`ModelInfo.defaultPrompt`), usually none.
+   * @cli --role
+   */
+  role?: EmbedRole;
+  /**
+   * A prompt of your own, put before every text instead of the role's; `""` for none. Token
+   * counts and `nCtx` include it; truncation never cuts it.
+   * @cli --prompt
+   */
+  prompt?: string;
 }
 
 /** One text's vector and what happened on the way. */
@@ -331,6 +365,8 @@ export interface Embedding {
   tokens: Usize;
   /** Whether the overflow policy cut the text. */
   truncated: boolean;
+  /** The prompt put before the text (from `role`, `prompt` or the model's default), if any. */
+  prompt?: string;
 }
 
 /** Running totals of a context's work since it was created. */
@@ -370,6 +406,16 @@ export interface ModelInfo {
   defaultPooling: PoolingStrategy;
   /** Whether vectors are L2-normalised when neither the context nor the call says. */
   defaultNormalize: boolean;
+  /**
+   * The prompt of `EmbedRole.Query`: the file's own (sentence-transformers' `prompts`, recorded
+   * by `convertModel`), else the documented one of a known family (nomic-embed `search_query: `,
+   * e5 `query: `, bge and mxbai English models' retrieval instruction), else absent.
+   */
+  queryPrompt?: string;
+  /** The prompt of `EmbedRole.Document`, found the same way (nomic `search_document: `, e5 `passage: `). */
+  documentPrompt?: string;
+  /** The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`). */
+  defaultPrompt?: string;
 
   /** True for bidirectional encoders (BERT), false for causal decoders. */
   isEncoder: boolean;

@@ -3,13 +3,13 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { Context as ContextT, Embedding, PoolingStrategy, OverflowPolicy, EmbedOptions } from 'mullama';
+import type { Context as ContextT, Embedding, EmbedOptions, EmbedRole, OverflowPolicy, PoolingStrategy } from 'mullama';
 import { CliError, errorCode, usage } from './errors.js';
 import { out, vectorJson, f32 } from './output.js';
 import { Progress } from './progress.js';
 import { requireModel } from './store.js';
 import { loadMullama } from './lib.js';
-import { OverflowPolicy_VALUES, parseOverflowPolicy, parsePoolingStrategy, PoolingStrategy_VALUES } from './generated/idl.js';
+import { EmbedRole_VALUES, OverflowPolicy_VALUES, parseEmbedRole, parseOverflowPolicy, parsePoolingStrategy, PoolingStrategy_VALUES } from './generated/idl.js';
 
 export const EMBED_HELP = `Usage: mullama embed MODEL [TEXT...] [options]
 
@@ -20,6 +20,10 @@ Options:
                                          (default: the model's own, else mean)
   --normalize, --no-normalize            L2-normalise the vectors, or not (default: what the
                                          model's sentence-transformers config says, else not)
+  --role ${EmbedRole_VALUES.join('|')}                  embed the texts as search queries or as documents: the
+                                         model's prompt for the role goes before each text
+                                         (nomic-embed, e5, bge...; 'mullama show' prints them)
+  --prompt TEXT                          a prompt of your own before each text ('' for none)
   --compare                              with two texts: print their cosine similarity
   --format text|json|ndjson              output (default text: dimension + vector)
   --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
@@ -31,6 +35,9 @@ Options:
 `;
 
 const FORMATS = ['text', 'json', 'ndjson'];
+
+/** `,"prompt":...` when a prompt went before the text (JSON output), else nothing. */
+const promptJson = (e: Embedding) => (e.prompt ? `,"prompt":${JSON.stringify(e.prompt)}` : '');
 
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
@@ -146,7 +153,7 @@ function record(model: string, it: Item, e: Embedding, withText: boolean): strin
   let s = `{"index":${it.index}`;
   if (it.id !== undefined) s += `,"id":${JSON.stringify(it.id)}`;
   if (withText) s += `,"text":${JSON.stringify(it.text)}`;
-  s += `,"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated},"embedding":${vectorJson(e.data)}}`;
+  s += `,"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${promptJson(e)},"embedding":${vectorJson(e.data)}}`;
   return s;
 }
 
@@ -156,6 +163,8 @@ export async function embedCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       pooling: { type: 'string' },
+      role: { type: 'string' },
+      prompt: { type: 'string' },
       normalize: { type: 'boolean' },
       'no-normalize': { type: 'boolean' },
       compare: { type: 'boolean' },
@@ -168,6 +177,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
     },
   });
   const pooling = idlChoice('pooling', values.pooling, parsePoolingStrategy, PoolingStrategy_VALUES) as PoolingStrategy | undefined;
+  const role = idlChoice('role', values.role, parseEmbedRole, EmbedRole_VALUES) as EmbedRole | undefined;
   const overflow = idlChoice('overflow', values.overflow, parseOverflowPolicy, OverflowPolicy_VALUES) as OverflowPolicy | undefined;
   const format = choice('format', values.format, FORMATS) ?? 'text';
   const nCtx = intOption('n-ctx', values['n-ctx']);
@@ -191,7 +201,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const ctx = new Context(model, { embeddings: true, nCtx, nThreads, overflow });
   if (values.normalize && values['no-normalize']) throw usage('give --normalize or --no-normalize, not both');
   const normalize = values.normalize ? true : values['no-normalize'] ? false : undefined;
-  const opts: EmbedOptions = { pooling, normalize };
+  const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt };
   try {
     if (values.compare) {
       const items = [...texts.entries()].map(([i, text]) => ({ index: i, text, where: `text ${i + 1}` }));
@@ -234,7 +244,7 @@ async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: s
       const e = embs[k];
       if (format === 'ndjson') await out(record(model, it, e, false) + '\n');
       else if (format === 'json') {
-        if (single) await out(`{"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated},"embedding":${vectorJson(e.data)}}\n`);
+        if (single) await out(`{"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${promptJson(e)},"embedding":${vectorJson(e.data)}}\n`);
         else {
           await out((jsonOpen ? ',\n' : `{"model":${JSON.stringify(model)},"data":[\n`) + record(model, it, e, false));
           jsonOpen = true;

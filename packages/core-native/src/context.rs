@@ -205,6 +205,7 @@ impl Context {
             overflow: opts.overflow.unwrap_or(self.settings.overflow),
             token_budget,
             dimensions,
+            prompt: self.model.prompts().resolve(opts.role, opts.prompt.as_deref()).map(Into::into),
             slot,
         });
     }

@@ -17,6 +17,7 @@ pub use generated::api;
 mod ffi;
 mod gguf_check;
 mod model;
+mod prompts;
 mod generated {
     pub mod api;
 }
@@ -31,7 +32,7 @@ pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
-    OverflowPolicy, PoolingStrategy,
+    EmbedRole, OverflowPolicy, PoolingStrategy,
 };
 pub use api_impl::Api;
 pub use model::{Model, Tokenized};

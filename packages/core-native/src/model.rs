@@ -4,6 +4,7 @@
 use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
 use crate::error::{err, ErrorCode, Result};
 use crate::ffi::{RawModel, Token};
+use crate::prompts::Prompts;
 use crate::wordpiece::WordPiece;
 use std::io::Read;
 use std::path::Path;
@@ -27,6 +28,7 @@ pub struct Model {
     /// BERT-family vocabularies are tokenized by us, the way HF `tokenizers` does; others by
     /// llama.cpp.
     wordpiece: Option<WordPiece>,
+    prompts: Prompts,
 }
 
 const GGUF_MAGIC: &[u8; 4] = b"GGUF";
@@ -116,10 +118,13 @@ impl Model {
             return err(ErrorCode::ModelUnsupported, format!("{} has no embedding output", path.display()));
         }
         let st = SentenceTransformersConfig::read(&raw);
+        let name = raw.meta("general.name");
+        let prompts = Prompts::from_metadata(|k| raw.meta(k))
+            .unwrap_or_else(|| Prompts::for_family(&architecture, name.as_deref().or(raw.meta("general.basename").as_deref()).unwrap_or("")));
         let context_length = raw.n_ctx_train();
         let info = ModelInfo {
             path: path.to_string_lossy().into_owned(),
-            name: raw.meta("general.name"),
+            name,
             dimension: raw.n_embd(),
             context_length,
             native_pooling,
@@ -127,6 +132,9 @@ impl Model {
             max_seq_length: st.max_seq_length,
             default_pooling: native_pooling.unwrap_or(PoolingStrategy::Mean),
             default_normalize: st.normalize.unwrap_or(false),
+            query_prompt: prompts.query.clone(),
+            document_prompt: prompts.document.clone(),
+            default_prompt: prompts.default.clone(),
             is_encoder: raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false"),
             vocab_size: raw.n_vocab(),
             size_bytes: raw.size_bytes(),
@@ -135,7 +143,7 @@ impl Model {
         };
         let (prefix, suffix) = raw.special_tokens();
         let wordpiece = WordPiece::from_model(&raw);
-        Ok(Model { raw, info, prefix, suffix, wordpiece })
+        Ok(Model { raw, info, prefix, suffix, wordpiece, prompts })
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -147,46 +155,67 @@ impl Model {
         (&self.prefix, &self.suffix)
     }
 
-    /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
-    /// `max_tokens`, a longer text is refused or truncated per `overflow`; truncation cuts
-    /// content tokens only, so \[CLS\]/\[SEP\] or BOS stay where the model expects them.
-    pub fn tokens_for(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
-        if text.is_empty() {
-            return err(ErrorCode::EmptyInput, "text is empty");
-        }
+    /// The prompts of the model's roles.
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
+    }
+
+    fn content_tokens(&self, text: &str) -> Result<Vec<Token>> {
         let content = match &self.wordpiece {
             Some(wp) => Some(wp.tokenize(text)),
             None => self.raw.tokenize(text, false),
         };
-        let Some(content) = content else {
-            return err(ErrorCode::EngineFailure, format!("llama.cpp could not tokenize a text of {} bytes", text.len()));
+        content.map_or_else(|| err(ErrorCode::EngineFailure, format!("llama.cpp could not tokenize a text of {} bytes", text.len())), Ok)
+    }
+
+    /// Tokenizes one text: content tokens wrapped in the model's special tokens. With
+    /// `max_tokens`, a longer text is refused or truncated per `overflow`; truncation cuts
+    /// content tokens only, so \[CLS\]/\[SEP\] or BOS stay where the model expects them.
+    pub fn tokens_for(&self, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
+        self.tokens_with_prompt("", text, max_tokens, overflow)
+    }
+
+    /// As [`Model::tokens_for`], with `prompt` before the text. The two are tokenized as one
+    /// string, as sentence-transformers does (`prompt + text`); truncation cuts the text's tokens
+    /// and never the prompt's, and a text that adds no token to its prompt is empty.
+    pub fn tokens_with_prompt(&self, prompt: &str, text: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<Tokenized> {
+        if text.is_empty() {
+            return err(ErrorCode::EmptyInput, "text is empty");
+        }
+        let (content, n_prompt) = if prompt.is_empty() {
+            (self.content_tokens(text)?, 0)
+        } else {
+            (self.content_tokens(&format!("{prompt}{text}"))?, self.content_tokens(prompt)?.len())
         };
-        if content.is_empty() {
+        if content.len() <= n_prompt {
             return err(ErrorCode::EmptyInput, "text has no tokens (only whitespace or characters the tokenizer drops)");
         }
         let n_special = self.prefix.len() + self.suffix.len();
         let input_tokens = content.len() + n_special;
         let room = max_tokens.saturating_sub(n_special);
-        let (kept, truncated): (&[Token], bool) = if input_tokens <= max_tokens {
-            (&content, false)
+        let (kept, truncated): (Vec<Token>, bool) = if input_tokens <= max_tokens {
+            (content, false)
         } else {
-            match overflow {
-                OverflowPolicy::Error => {
-                    return err(ErrorCode::InputTooLong, format!("text has {input_tokens} tokens but the context allows {max_tokens}; raise n_ctx or set overflow to truncate_end or truncate_start"));
-                }
-                OverflowPolicy::TruncateEnd => (&content[..room], true),
-                OverflowPolicy::TruncateStart => (&content[content.len() - room..], true),
+            if matches!(overflow, OverflowPolicy::Error) {
+                return err(ErrorCode::InputTooLong, format!("text has {input_tokens} tokens but the context allows {max_tokens}; raise n_ctx or set overflow to truncate_end or truncate_start"));
             }
+            if room <= n_prompt {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    format!("a context of {max_tokens} tokens has no room for text besides the special tokens{}", if n_prompt > 0 { " and the prompt" } else { "" }),
+                );
+            }
+            let (head, body) = content.split_at(n_prompt);
+            let keep = room - n_prompt;
+            let body = match overflow {
+                OverflowPolicy::TruncateStart => &body[body.len() - keep..],
+                _ => &body[..keep],
+            };
+            ([head, body].concat(), true)
         };
-        if kept.is_empty() {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("a context of {max_tokens} tokens has no room for text besides the special tokens"),
-            );
-        }
         let mut tokens = Vec::with_capacity(kept.len() + n_special);
         tokens.extend_from_slice(&self.prefix);
-        tokens.extend_from_slice(kept);
+        tokens.extend_from_slice(&kept);
         tokens.extend_from_slice(&self.suffix);
         Ok(Tokenized { tokens, input_tokens, truncated })
     }

@@ -42,6 +42,8 @@ pub struct Request {
     pub token_budget: Option<usize>,
     /// Values kept of each vector (`EmbedOptions.dimensions`).
     pub dimensions: Option<usize>,
+    /// Put before every text (`EmbedOptions.role`/`prompt`, or the model's default).
+    pub prompt: Option<Arc<str>>,
     pub slot: Arc<Slot>,
 }
 
@@ -53,6 +55,7 @@ pub struct Item {
     pub mode: Mode,
     pub normalize: bool,
     pub dimensions: Option<usize>,
+    pub prompt: Option<Arc<str>>,
     pub slot: Arc<Slot>,
     pub index: usize,
 }

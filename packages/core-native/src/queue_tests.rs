@@ -5,7 +5,7 @@ use crate::api::Embedding;
 use std::sync::mpsc::channel;
 
 fn item(slot: &Arc<Slot>, index: usize, n_tokens: usize, mode: Mode) -> Item {
-    Item { tokens: vec![1; n_tokens], input_tokens: n_tokens, truncated: false, mode, normalize: false, dimensions: None, slot: slot.clone(), index }
+    Item { tokens: vec![1; n_tokens], input_tokens: n_tokens, truncated: false, mode, normalize: false, dimensions: None, prompt: None, slot: slot.clone(), index }
 }
 
 fn ignore() -> Arc<Slot> {
@@ -67,7 +67,7 @@ fn waiting_requests_come_before_groups_and_all_at_once() {
     let s = ignore();
     q.push_items(vec![item(&s, 0, 5, MEAN)]);
     for _ in 0..3 {
-        q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, slot: ignore() });
+        q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, slot: ignore() });
     }
     match q.next_work(256, 256) {
         Some(Work::Tokenize(rs)) => assert_eq!(rs.len(), 3),
@@ -96,7 +96,7 @@ fn concurrent_single_text_calls_share_one_group() {
     };
     assert_eq!(g.len(), 100);
     for it in &g {
-        it.slot.fill(it.index, Ok(Embedding { data: vec![0.0], dimension: 1, input_tokens: 2, tokens: 2, truncated: false }));
+        it.slot.fill(it.index, Ok(Embedding { data: vec![0.0], dimension: 1, input_tokens: 2, tokens: 2, truncated: false, prompt: None }));
     }
     drop(tx);
     assert_eq!(rx.iter().count(), 100, "every call's completion ran once");
@@ -106,7 +106,7 @@ fn concurrent_single_text_calls_share_one_group() {
 fn a_slot_reports_the_first_error_in_input_order_once() {
     let (tx, rx) = channel();
     let s = Slot::new(3, Box::new(move |r: Result<Vec<Embedding>>| tx.send(r.map(|v| v.len()).map_err(|e| e.message().to_string())).unwrap()));
-    let ok = || Ok(Embedding { data: vec![], dimension: 0, input_tokens: 1, tokens: 1, truncated: false });
+    let ok = || Ok(Embedding { data: vec![], dimension: 0, input_tokens: 1, tokens: 1, truncated: false, prompt: None });
     s.fill(2, Err(Error::new(ErrorCode::EngineFailure, "third")));
     s.fill(0, ok());
     s.fill(1, Err(Error::new(ErrorCode::EngineFailure, "second")));
@@ -120,7 +120,7 @@ fn closing_fails_waiting_requests_and_items_with_context_closed() {
     let q = Queue::new(1);
     let (tx, rx) = channel();
     let tx2 = tx.clone();
-    q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, slot: Slot::new(1, Box::new(move |r| tx.send(r.unwrap_err().code()).unwrap())) });
+    q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, slot: Slot::new(1, Box::new(move |r| tx.send(r.unwrap_err().code()).unwrap())) });
     let s = Slot::new(1, Box::new(move |r| tx2.send(r.unwrap_err().code()).unwrap()));
     q.push_items(vec![item(&s, 0, 3, MEAN)]);
     q.close();

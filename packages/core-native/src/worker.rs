@@ -163,13 +163,21 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
     if item.normalize {
         normalize_in_place(&mut data);
     }
-    Ok(Embedding { dimension: data.len(), data, input_tokens: item.input_tokens, tokens: item.tokens.len(), truncated: item.truncated })
+    Ok(Embedding {
+        dimension: data.len(),
+        data,
+        input_tokens: item.input_tokens,
+        tokens: item.tokens.len(),
+        truncated: item.truncated,
+        prompt: item.prompt.as_deref().map(str::to_string),
+    })
 }
 
 fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
     let n = r.texts.len();
     let tokenize = |(index, text): (usize, &String)| {
-        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_for(text, r.max_text_tokens, r.overflow)))
+        let prompt = r.prompt.as_deref().unwrap_or("");
+        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_with_prompt(prompt, text, r.max_text_tokens, r.overflow)))
             .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
             .map_err(|e| at_index(n, index, e))?;
         Ok(Item {
@@ -179,6 +187,7 @@ fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
             mode: r.mode,
             normalize: r.normalize,
             dimensions: r.dimensions,
+            prompt: r.prompt.clone(),
             slot: r.slot.clone(),
             index,
         })

@@ -14,7 +14,7 @@ const scenarios = readdirSync(scenarioDir)
   .filter((f) => f.endsWith('.json') && f !== 'reference-texts.json')
   .flatMap((f) => JSON.parse(readFileSync(join(scenarioDir, f), 'utf8')));
 const SCENARIO_KEYS = ['name', 'model', 'call', 'params', 'args', 'expect'];
-const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'value', 'vector', 'equals'];
+const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'value', 'vector', 'equals'];
 
 const unit = (v) => {
   const n = Math.hypot(...v);
@@ -52,7 +52,7 @@ async function run(s) {
 function column(out, key, want) {
   expect(Array.isArray(out)).toBe(true);
   expect(out).toHaveLength(want.length);
-  return out.map((e) => e[key]);
+  return out.map((e) => e[key] ?? null); // an absent optional field is JSON null
 }
 
 describe('shared scenarios', () => {
@@ -78,7 +78,7 @@ describe('shared scenarios', () => {
         });
         checked++;
       }
-      for (const key of ['tokens', 'inputTokens', 'truncated', 'dimension']) {
+      for (const key of ['tokens', 'inputTokens', 'truncated', 'dimension', 'prompt']) {
         if (e[key]) {
           expect(column(out, key, e[key])).toEqual(e[key]);
           checked++;

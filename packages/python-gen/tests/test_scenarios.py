@@ -24,7 +24,7 @@ SCENARIOS = [
     for s in json.loads(path.read_text())
 ]
 SCENARIO_KEYS = {"name", "model", "call", "params", "args", "expect"}
-EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "value", "vector", "equals"}
+EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "value", "vector", "equals"}
 
 
 def snake(name: str) -> str:
@@ -124,7 +124,7 @@ def test_scenario(s, testdata):
             diff = np.abs(unit(emb["data"]) - unit(refs[text]["pooled"][e["reference"]])).max()
             assert diff <= tol, f"{text}: {diff}"
         checked += 1
-    for key in ("tokens", "inputTokens", "truncated", "dimension"):
+    for key in ("tokens", "inputTokens", "truncated", "dimension", "prompt"):
         if key in e:
             assert column(out, key, e[key]) == e[key]
             checked += 1

@@ -36,6 +36,21 @@ export function parseOverflowPolicy(s: string): (typeof OverflowPolicy_VALUES)[n
   return OverflowPolicy_SPELLINGS[s.toLowerCase().replace(/-/g, "_")] as (typeof OverflowPolicy_VALUES)[number] | undefined;
 }
 
+/** EmbedRole: every accepted spelling -> the value the npm package takes. */
+const EmbedRole_SPELLINGS: Readonly<Record<string, string>> = {
+  "query": "query",
+  "document": "document",
+  "passage": "document",
+};
+
+/** EmbedRole's values, in IDL order (for --help and error messages). */
+export const EmbedRole_VALUES = ["query","document"] as const;
+
+/** Parses a embed role option as the core does; `undefined` when `s` is none of them. */
+export function parseEmbedRole(s: string): (typeof EmbedRole_VALUES)[number] | undefined {
+  return EmbedRole_SPELLINGS[s.toLowerCase().replace(/-/g, "_")] as (typeof EmbedRole_VALUES)[number] | undefined;
+}
+
 /** ConvertType: every accepted spelling -> the value the npm package takes. */
 const ConvertType_SPELLINGS: Readonly<Record<string, string>> = {
   "f32": "f32",
@@ -78,6 +93,7 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   REQUEST_TIMEOUT: 408,
   OVERLOADED: 503,
   DEADLINE_EXCEEDED: 504,
+  UNAUTHORIZED: 401,
   INTERNAL: 500,
 };
 

@@ -100,6 +100,45 @@ impl std::fmt::Display for OverflowPolicy {
     }
 }
 
+/// What a text is for, with models that embed queries and documents differently (e5, nomic-embed,
+/// bge, mxbai): each role has its prompt, a prefix put before the text, as sentence-transformers'
+/// `encode_query` and `encode_document` do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmbedRole {
+    /// A search query: the model's `query` prompt.
+    Query,
+    /// A document to be found: the model's `document` prompt (else its `passage` or `corpus` one).
+    Document,
+}
+
+impl EmbedRole {
+    /// Every member, in IDL order.
+    pub const ALL: [EmbedRole; 2] = [EmbedRole::Query, EmbedRole::Document];
+
+    /// The stable string form shared by every language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmbedRole::Query => "query",
+            EmbedRole::Document => "document",
+        }
+    }
+
+    /// Parses the string form (case-insensitive, `-` read as `_`).
+    pub fn parse(s: &str) -> Result<EmbedRole> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "query" => Ok(EmbedRole::Query),
+            "document" | "passage" => Ok(EmbedRole::Document),
+            _ => Err(Error::new(ErrorCode::InvalidArgument, format!("unknown EmbedRole {s:?}; expected one of query, document"))),
+        }
+    }
+}
+
+impl std::fmt::Display for EmbedRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Output type of a converted model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConvertType {
@@ -289,7 +328,7 @@ impl Default for ContextParams {
 }
 
 /// Per-call options; an absent field falls back to the context's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmbedOptions {
     /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
@@ -304,6 +343,13 @@ pub struct EmbedOptions {
     /// `dimensions`); with `normalize`, the shortened vector is scaled to unit length. More than the
     /// model's dimension is an `INVALID_ARGUMENT` error.
     pub dimensions: Option<u32>,
+    /// Embed the texts as queries or documents: each text gets the role's prompt in front
+    /// (`ModelInfo.queryPrompt`, `documentPrompt`); a model without one embeds the text as is.
+    /// Absent: the model's default prompt (`ModelInfo.defaultPrompt`), usually none.
+    pub role: Option<EmbedRole>,
+    /// A prompt of your own, put before every text instead of the role's; `""` for none. Token
+    /// counts and `nCtx` include it; truncation never cuts it.
+    pub prompt: Option<String>,
 }
 
 /// One text's vector and what happened on the way.
@@ -319,6 +365,8 @@ pub struct Embedding {
     pub tokens: usize,
     /// Whether the overflow policy cut the text.
     pub truncated: bool,
+    /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
+    pub prompt: Option<String>,
 }
 
 /// Running totals of a context's work since it was created.
@@ -358,6 +406,14 @@ pub struct ModelInfo {
     pub default_pooling: PoolingStrategy,
     /// Whether vectors are L2-normalised when neither the context nor the call says.
     pub default_normalize: bool,
+    /// The prompt of `EmbedRole.Query`: the file's own (sentence-transformers' `prompts`, recorded
+    /// by `convertModel`), else the documented one of a known family (nomic-embed `search_query: `,
+    /// e5 `query: `, bge and mxbai English models' retrieval instruction), else absent.
+    pub query_prompt: Option<String>,
+    /// The prompt of `EmbedRole.Document`, found the same way (nomic `search_document: `, e5 `passage: `).
+    pub document_prompt: Option<String>,
+    /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
+    pub default_prompt: Option<String>,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,

@@ -109,6 +109,20 @@ fn json_embed_options(v: &core::EmbedOptions) -> Value {
             None => Value::Null,
         },
     );
+    m.insert(
+        "role".into(),
+        match &v.role {
+            Some(x) => Value::from(x.clone().as_str()),
+            None => Value::Null,
+        },
+    );
+    m.insert(
+        "prompt".into(),
+        match &v.prompt {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
     Value::Object(m)
 }
 
@@ -122,6 +136,8 @@ fn record_embed_options(v: &Value) -> core::Result<core::EmbedOptions> {
             "overflow" => r.overflow = Some(core::OverflowPolicy::parse(&str_of(x)).expect("a known OverflowPolicy")),
             "maxTokens" => r.max_tokens = Some(uint_of::<u32>(x)?),
             "dimensions" => r.dimensions = Some(uint_of::<u32>(x)?),
+            "role" => r.role = Some(core::EmbedRole::parse(&str_of(x)).expect("a known EmbedRole")),
+            "prompt" => r.prompt = Some(str_of(x)),
             other => panic!("unknown EmbedOptions field {other:?}"),
         }
     }
@@ -135,6 +151,13 @@ fn json_embedding(v: &core::Embedding) -> Value {
     m.insert("inputTokens".into(), Value::from(v.input_tokens.clone()));
     m.insert("tokens".into(), Value::from(v.tokens.clone()));
     m.insert("truncated".into(), Value::from(v.truncated.clone()));
+    m.insert(
+        "prompt".into(),
+        match &v.prompt {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
     Value::Object(m)
 }
 
@@ -177,6 +200,27 @@ fn json_model_info(v: &core::ModelInfo) -> Value {
     m.insert("defaultLength".into(), Value::from(v.default_length.clone()));
     m.insert("defaultPooling".into(), Value::from(v.default_pooling.clone().as_str()));
     m.insert("defaultNormalize".into(), Value::from(v.default_normalize.clone()));
+    m.insert(
+        "queryPrompt".into(),
+        match &v.query_prompt {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert(
+        "documentPrompt".into(),
+        match &v.document_prompt {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert(
+        "defaultPrompt".into(),
+        match &v.default_prompt {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
     m.insert("isEncoder".into(), Value::from(v.is_encoder.clone()));
     m.insert("vocabSize".into(), Value::from(v.vocab_size.clone()));
     m.insert("sizeBytes".into(), Value::from(v.size_bytes.clone()));

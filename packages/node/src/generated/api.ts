@@ -3,10 +3,10 @@
 // The npm package's API: each IDL class and function over the napi binding, with the IDL's doc
 // comments. Adds nothing to the computation; binding errors become MullamaErrors.
 import * as binding from '../../binding.cjs';
-import { PoolingStrategy, OverflowPolicy, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
 import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 
-export { PoolingStrategy, OverflowPolicy, ConvertType, ErrorCode };
+export { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode };
 export type { ContextParams, EmbedOptions, Embedding, ContextStats, ModelInfo, ConvertOptions, ConvertReport };
 
 /** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
@@ -16,6 +16,7 @@ function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unk
 
 const PoolingStrategySpellings: Readonly<Record<string, string>> = { "mean": "mean", "last": "last", "first": "first", "cls": "first", "max": "max", "native": "native" };
 const OverflowPolicySpellings: Readonly<Record<string, string>> = { "error": "error", "truncate_end": "truncate_end", "truncate": "truncate_end", "truncate_start": "truncate_start" };
+const EmbedRoleSpellings: Readonly<Record<string, string>> = { "query": "query", "document": "document", "passage": "document" };
 const ConvertTypeSpellings: Readonly<Record<string, string>> = { "f32": "f32", "f16": "f16", "q8_0": "q8_0" };
 
 function inContextParams(v: ContextParams | undefined): ContextParams | undefined {
@@ -31,6 +32,7 @@ function inEmbedOptions(v: EmbedOptions | undefined): EmbedOptions | undefined {
   const o = { ...v };
   if (v.pooling !== undefined) o.pooling = canonical(PoolingStrategySpellings, v.pooling) as PoolingStrategy;
   if (v.overflow !== undefined) o.overflow = canonical(OverflowPolicySpellings, v.overflow) as OverflowPolicy;
+  if (v.role !== undefined) o.role = canonical(EmbedRoleSpellings, v.role) as EmbedRole;
   return o;
 }
 

@@ -30,6 +30,7 @@ __all__ = [
     "IoError",
     "PoolingStrategy",
     "OverflowPolicy",
+    "EmbedRole",
     "ConvertType",
     "ErrorCode",
     "ContextParams",
@@ -83,6 +84,16 @@ class OverflowPolicy(str, enum.Enum):
     """Keep the beginning, drop tokens at the end."""
     TruncateStart = "truncate_start"
     """Keep the end, drop tokens at the beginning."""
+
+class EmbedRole(str, enum.Enum):
+    """What a text is for, with models that embed queries and documents differently (e5, nomic-embed, bge, mxbai): each role has its prompt, a prefix put before the text, as sentence-transformers' `encode_query` and `encode_document` do."""
+
+    def __new__(cls, value: str) -> Self: ...
+
+    Query = "query"
+    """A search query: the model's `query` prompt."""
+    Document = "document"
+    """A document to be found: the model's `document` prompt (else its `passage` or `corpus` one)."""
 
 class ConvertType(str, enum.Enum):
     """Output type of a converted model."""
@@ -238,6 +249,9 @@ class Embedding:
     @property
     def truncated(self) -> bool:
         """Whether the overflow policy cut the text."""
+    @property
+    def prompt(self) -> str | None:
+        """The prompt put before the text (from `role`, `prompt` or the model's default), if any."""
 
 @final
 class ContextStats:
@@ -290,6 +304,15 @@ class ModelInfo:
     @property
     def default_normalize(self) -> bool:
         """Whether vectors are L2-normalised when neither the context nor the call says."""
+    @property
+    def query_prompt(self) -> str | None:
+        """The prompt of `EmbedRole.Query`: the file's own (sentence-transformers' `prompts`, recorded by `convertModel`), else the documented one of a known family (nomic-embed `search_query: `, e5 `query: `, bge and mxbai English models' retrieval instruction), else absent."""
+    @property
+    def document_prompt(self) -> str | None:
+        """The prompt of `EmbedRole.Document`, found the same way (nomic `search_document: `, e5 `passage: `)."""
+    @property
+    def default_prompt(self) -> str | None:
+        """The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`)."""
     @property
     def is_encoder(self) -> bool:
         """True for bidirectional encoders (BERT), false for causal decoders."""
@@ -346,13 +369,13 @@ class Context:
     """Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches."""
 
     def __new__(cls, model: Model, params: ContextParams | None = None) -> Self: ...
-    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> Embedding:
+    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> Embedding:
         """Embeds one text."""
-    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> asyncio.Future[Embedding]:
+    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> asyncio.Future[Embedding]:
         """Embeds one text."""
-    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> list[Embedding]:
+    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> list[Embedding]:
         """Embeds many texts at once; results are in input order."""
-    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None) -> asyncio.Future[list[Embedding]]:
+    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> asyncio.Future[list[Embedding]]:
         """Embeds many texts at once; results are in input order."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""

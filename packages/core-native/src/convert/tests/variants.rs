@@ -8,7 +8,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::scratch;
-use crate::api::{ContextParams, EmbedOptions, PoolingStrategy};
+use crate::api::{ContextParams, EmbedOptions, EmbedRole, OverflowPolicy, PoolingStrategy};
+use crate::error::ErrorCode;
 use crate::convert::gguf::GgufValue;
 use crate::convert::*;
 use crate::{Context, Model};
@@ -65,7 +66,9 @@ fn check_vectors(name: &str, gguf: &std::path::Path, min_cos: f64) {
     for (strategy, key) in
         [(PoolingStrategy::Mean, "mean"), (PoolingStrategy::First, "first"), (PoolingStrategy::Last, "last"), (PoolingStrategy::Max, "max")]
     {
-        let opts = EmbedOptions { pooling: Some(strategy), normalize: Some(false), ..Default::default() };
+        // No prompt: reference.py embeds the texts as given (sentence-transformers would put a
+        // default prompt in front, which the test below checks).
+        let opts = EmbedOptions { pooling: Some(strategy), normalize: Some(false), prompt: Some(String::new()), ..Default::default() };
         let got = ctx.embed(&texts, opts).unwrap();
         for ((item, text), e) in items.iter().zip(&texts).zip(got) {
             let r: Vec<f32> = item["pooled"][key].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
@@ -73,6 +76,41 @@ fn check_vectors(name: &str, gguf: &std::path::Path, min_cos: f64) {
             assert!(c > min_cos, "{name}: {key} pooling of {text:?}: cosine {c}");
         }
     }
+}
+
+/// The recorded prompts as roles use them, as sentence-transformers does: `encode_query` puts
+/// `prompts["query"]` first, `encode_document` `prompts["passage"]` (no "document" here), and a
+/// plain `encode` the `default_prompt_name` one; the text is tokenized with its prompt.
+fn check_prompts(gguf: &std::path::Path) {
+    let model = Arc::new(Model::load(gguf).unwrap());
+    let info = model.info();
+    assert_eq!((info.query_prompt.as_deref(), info.document_prompt.as_deref(), info.default_prompt.as_deref()), (Some("query: "), Some("passage: "), Some("query: ")));
+    let ctx = Context::new(model.clone(), ContextParams { n_threads: 2, ..Default::default() }).unwrap();
+    let raw = |text: &str| ctx.embed(&[text], EmbedOptions { prompt: Some(String::new()), ..Default::default() }).unwrap().remove(0);
+    let with = |role: Option<EmbedRole>, prompt: Option<&str>| {
+        ctx.embed(&["Hello, world!"], EmbedOptions { role, prompt: prompt.map(Into::into), ..Default::default() }).unwrap().remove(0)
+    };
+    for (got, want, prompt) in [
+        (with(Some(EmbedRole::Query), None), raw("query: Hello, world!"), Some("query: ")),
+        (with(Some(EmbedRole::Document), None), raw("passage: Hello, world!"), Some("passage: ")),
+        (with(None, None), raw("query: Hello, world!"), Some("query: ")),
+        (with(Some(EmbedRole::Query), Some("custom: ")), raw("custom: Hello, world!"), Some("custom: ")),
+        (with(Some(EmbedRole::Query), Some("")), raw("Hello, world!"), None),
+    ] {
+        assert_eq!(got.data, want.data, "{prompt:?}");
+        assert_eq!((got.tokens, got.prompt.as_deref()), (want.tokens, prompt));
+    }
+    // Truncation keeps the prompt: only the text's tokens are cut, from either end.
+    let long = "word ".repeat(200);
+    let head = model.tokens_for("query:", usize::MAX, OverflowPolicy::Error).unwrap().tokens; // [CLS] query : [SEP]
+    for overflow in [OverflowPolicy::TruncateEnd, OverflowPolicy::TruncateStart] {
+        let e = ctx.embed(&[long.as_str()], EmbedOptions { role: Some(EmbedRole::Query), overflow: Some(overflow), ..Default::default() }).unwrap().remove(0);
+        assert!(e.truncated && e.tokens == 64, "{overflow:?}");
+        let kept = model.tokens_with_prompt("query: ", &long, 64, overflow).unwrap().tokens;
+        assert_eq!(kept[..head.len() - 1], head[..head.len() - 1], "{overflow:?}: the prompt stays in front");
+    }
+    // A text that adds nothing to its prompt is empty.
+    assert_eq!(ctx.embed(&["   "], EmbedOptions { role: Some(EmbedRole::Query), ..Default::default() }).unwrap_err().code(), ErrorCode::EmptyInput);
 }
 
 fn meta(path: &std::path::Path) -> GgufMetadata {
@@ -104,6 +142,7 @@ fn pooler_weights_are_dropped_and_cls_pooling_and_prompts_recorded() {
     assert_eq!(get(&m, "mullama.default_prompt_name").and_then(|v| v.as_str()), Some("query"));
     assert_eq!(get(&m, "tokenizer.ggml.token_type_count"), Some(&GgufValue::U32(2)));
     check_vectors("bert-pooler-cls", &gguf, 0.9999);
+    check_prompts(&gguf);
     // Half precision: same tokens, vectors close. (Not Q8_0 here: on CPUs that list AMX but do
     // not grant it, ggml's AMX Q8_0 kernel dies with SIGILL and takes every test with it.)
     let (gguf, ..) = convert_variant("bert-pooler-cls", ConvertType::F16);

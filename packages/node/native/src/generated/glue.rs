@@ -167,6 +167,41 @@ impl From<core::OverflowPolicy> for OverflowPolicy {
 }
 
 // ---------------------------------------------------------------------------------------------
+// enum EmbedRole
+
+/// What a text is for, with models that embed queries and documents differently (e5, nomic-embed,
+/// bge, mxbai): each role has its prompt, a prefix put before the text, as sentence-transformers'
+/// `encode_query` and `encode_document` do.
+#[napi(string_enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedRole {
+    /// A search query: the model's `query` prompt.
+    #[napi(value = "query")]
+    Query,
+    /// A document to be found: the model's `document` prompt (else its `passage` or `corpus` one).
+    #[napi(value = "document")]
+    Document,
+}
+
+impl From<EmbedRole> for core::EmbedRole {
+    fn from(v: EmbedRole) -> Self {
+        match v {
+            EmbedRole::Query => core::EmbedRole::Query,
+            EmbedRole::Document => core::EmbedRole::Document,
+        }
+    }
+}
+
+impl From<core::EmbedRole> for EmbedRole {
+    fn from(v: core::EmbedRole) -> Self {
+        match v {
+            core::EmbedRole::Query => EmbedRole::Query,
+            core::EmbedRole::Document => EmbedRole::Document,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // enum ConvertType
 
 /// Output type of a converted model.
@@ -383,6 +418,13 @@ pub struct EmbedOptions {
     /// `dimensions`); with `normalize`, the shortened vector is scaled to unit length. More than the
     /// model's dimension is an `INVALID_ARGUMENT` error.
     pub dimensions: Option<f64>,
+    /// Embed the texts as queries or documents: each text gets the role's prompt in front
+    /// (`ModelInfo.queryPrompt`, `documentPrompt`); a model without one embeds the text as is.
+    /// Absent: the model's default prompt (`ModelInfo.defaultPrompt`), usually none.
+    pub role: Option<EmbedRole>,
+    /// A prompt of your own, put before every text instead of the role's; `""` for none. Token
+    /// counts and `nCtx` include it; truncation never cuts it.
+    pub prompt: Option<String>,
 }
 
 impl TryFrom<EmbedOptions> for core::EmbedOptions {
@@ -401,6 +443,8 @@ impl TryFrom<EmbedOptions> for core::EmbedOptions {
                 Some(x) => Some(uint_arg(x, "dimensions", u32::MAX as u64)? as u32),
                 None => None,
             },
+            role: v.role.map(Into::into),
+            prompt: v.prompt,
         })
     }
 }
@@ -421,6 +465,8 @@ pub struct Embedding {
     pub tokens: u32,
     /// Whether the overflow policy cut the text.
     pub truncated: bool,
+    /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
+    pub prompt: Option<String>,
 }
 
 impl From<core::Embedding> for Embedding {
@@ -431,6 +477,7 @@ impl From<core::Embedding> for Embedding {
             input_tokens: v.input_tokens as u32,
             tokens: v.tokens as u32,
             truncated: v.truncated,
+            prompt: v.prompt,
         }
     }
 }
@@ -484,6 +531,14 @@ pub struct ModelInfo {
     pub default_pooling: PoolingStrategy,
     /// Whether vectors are L2-normalised when neither the context nor the call says.
     pub default_normalize: bool,
+    /// The prompt of `EmbedRole.Query`: the file's own (sentence-transformers' `prompts`, recorded
+    /// by `convertModel`), else the documented one of a known family (nomic-embed `search_query: `,
+    /// e5 `query: `, bge and mxbai English models' retrieval instruction), else absent.
+    pub query_prompt: Option<String>,
+    /// The prompt of `EmbedRole.Document`, found the same way (nomic `search_document: `, e5 `passage: `).
+    pub document_prompt: Option<String>,
+    /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
+    pub default_prompt: Option<String>,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: u32,
@@ -505,6 +560,9 @@ impl From<core::ModelInfo> for ModelInfo {
             default_length: v.default_length as u32,
             default_pooling: v.default_pooling.into(),
             default_normalize: v.default_normalize,
+            query_prompt: v.query_prompt,
+            document_prompt: v.document_prompt,
+            default_prompt: v.default_prompt,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size as u32,
             size_bytes: v.size_bytes as i64,

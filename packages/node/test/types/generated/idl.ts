@@ -5,13 +5,14 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, ConvertType, ErrorCode, Model, Context, cosineSimilarity, dotProduct, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode, Model, Context, cosineSimilarity, dotProduct, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
 // Enums: the same string values as the IDL's.
 expectTypeOf<`${PoolingStrategy}`>().toEqualTypeOf<`${Idl.PoolingStrategy}`>();
 expectTypeOf<`${OverflowPolicy}`>().toEqualTypeOf<`${Idl.OverflowPolicy}`>();
+expectTypeOf<`${EmbedRole}`>().toEqualTypeOf<`${Idl.EmbedRole}`>();
 expectTypeOf<`${ConvertType}`>().toEqualTypeOf<`${Idl.ConvertType}`>();
 expectTypeOf<`${ErrorCode}`>().toEqualTypeOf<`${Idl.ErrorCode}`>();
 

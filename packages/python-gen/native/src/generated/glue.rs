@@ -334,6 +334,25 @@ fn overflow_policy_ret(py: Python<'_>, v: core::OverflowPolicy) -> PyResult<Py<P
 }
 
 // ---------------------------------------------------------------------------------------------
+// enum EmbedRole
+
+static EMBED_ROLE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn add_embed_role(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let class = add_enum(m, "EmbedRole", "What a text is for, with models that embed queries and documents differently (e5, nomic-embed, bge, mxbai): each role has its prompt, a prefix put before the text, as sentence-transformers' `encode_query` and `encode_document` do.", &[("Query", core::EmbedRole::Query.as_str()), ("Document", core::EmbedRole::Document.as_str())])?;
+    let _ = EMBED_ROLE.set(m.py(), class);
+    Ok(())
+}
+
+fn embed_role_arg(v: &Bound<'_, PyAny>) -> PyResult<core::EmbedRole> {
+    enum_arg(v, core::EmbedRole::parse)
+}
+
+fn embed_role_ret(py: Python<'_>, v: core::EmbedRole) -> PyResult<Py<PyAny>> {
+    enum_ret(py, &EMBED_ROLE, v.as_str())
+}
+
+// ---------------------------------------------------------------------------------------------
 // enum ConvertType
 
 static CONVERT_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -577,6 +596,8 @@ pub struct Embedding {
     pub tokens: usize,
     /// Whether the overflow policy cut the text.
     pub truncated: bool,
+    /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
+    pub prompt: Option<String>,
 }
 
 impl Embedding {
@@ -587,6 +608,7 @@ impl Embedding {
             input_tokens: v.input_tokens,
             tokens: v.tokens,
             truncated: v.truncated,
+            prompt: v.prompt,
         })
     }
 }
@@ -594,7 +616,7 @@ impl Embedding {
 #[pymethods]
 impl Embedding {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        record_repr(slf.as_any(), "Embedding", &["data", "dimension", "input_tokens", "tokens", "truncated"])
+        record_repr(slf.as_any(), "Embedding", &["data", "dimension", "input_tokens", "tokens", "truncated", "prompt"])
     }
 }
 
@@ -654,6 +676,14 @@ pub struct ModelInfo {
     pub default_pooling: Py<PyAny>,
     /// Whether vectors are L2-normalised when neither the context nor the call says.
     pub default_normalize: bool,
+    /// The prompt of `EmbedRole.Query`: the file's own (sentence-transformers' `prompts`, recorded
+    /// by `convertModel`), else the documented one of a known family (nomic-embed `search_query: `,
+    /// e5 `query: `, bge and mxbai English models' retrieval instruction), else absent.
+    pub query_prompt: Option<String>,
+    /// The prompt of `EmbedRole.Document`, found the same way (nomic `search_document: `, e5 `passage: `).
+    pub document_prompt: Option<String>,
+    /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
+    pub default_prompt: Option<String>,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,
@@ -678,6 +708,9 @@ impl ModelInfo {
             default_length: v.default_length,
             default_pooling: pooling_strategy_ret(py, v.default_pooling)?,
             default_normalize: v.default_normalize,
+            query_prompt: v.query_prompt,
+            document_prompt: v.document_prompt,
+            default_prompt: v.default_prompt,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size,
             size_bytes: v.size_bytes,
@@ -703,6 +736,9 @@ impl ModelInfo {
                 "default_length",
                 "default_pooling",
                 "default_normalize",
+                "query_prompt",
+                "document_prompt",
+                "default_prompt",
                 "is_encoder",
                 "vocab_size",
                 "size_bytes",
@@ -864,7 +900,7 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
     fn get_embedding(
         &self,
         py: Python<'_>,
@@ -874,6 +910,8 @@ impl Context {
         overflow: Option<Bound<'_, PyAny>>,
         max_tokens: Option<Bound<'_, PyAny>>,
         dimensions: Option<Bound<'_, PyAny>>,
+        role: Option<Bound<'_, PyAny>>,
+        prompt: Option<String>,
     ) -> PyResult<Py<PyAny>> {
         let text = text_arg(&text)?;
         let options = core::EmbedOptions {
@@ -894,6 +932,11 @@ impl Context {
                 Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
                 None => None,
             },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding(&text, options));
@@ -901,7 +944,7 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
     fn get_embedding_async<'py>(
         &self,
         py: Python<'py>,
@@ -911,6 +954,8 @@ impl Context {
         overflow: Option<Bound<'py, PyAny>>,
         max_tokens: Option<Bound<'py, PyAny>>,
         dimensions: Option<Bound<'py, PyAny>>,
+        role: Option<Bound<'py, PyAny>>,
+        prompt: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = text_arg(&text)?;
         let options = core::EmbedOptions {
@@ -931,13 +976,18 @@ impl Context {
                 Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
                 None => None,
             },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_submit(text, options, done), embedding_ret)
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
     fn get_embedding_batch(
         &self,
         py: Python<'_>,
@@ -947,6 +997,8 @@ impl Context {
         overflow: Option<Bound<'_, PyAny>>,
         max_tokens: Option<Bound<'_, PyAny>>,
         dimensions: Option<Bound<'_, PyAny>>,
+        role: Option<Bound<'_, PyAny>>,
+        prompt: Option<String>,
     ) -> PyResult<Py<PyAny>> {
         let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
@@ -967,6 +1019,11 @@ impl Context {
                 Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
                 None => None,
             },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding_batch(&texts, options));
@@ -974,7 +1031,7 @@ impl Context {
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
     fn get_embedding_batch_async<'py>(
         &self,
         py: Python<'py>,
@@ -984,6 +1041,8 @@ impl Context {
         overflow: Option<Bound<'py, PyAny>>,
         max_tokens: Option<Bound<'py, PyAny>>,
         dimensions: Option<Bound<'py, PyAny>>,
+        role: Option<Bound<'py, PyAny>>,
+        prompt: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
@@ -1004,6 +1063,11 @@ impl Context {
                 Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
                 None => None,
             },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
@@ -1137,6 +1201,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_errors(m)?;
     add_pooling_strategy(m)?;
     add_overflow_policy(m)?;
+    add_embed_role(m)?;
     add_convert_type(m)?;
     add_error_code(m)?;
     m.add_class::<ContextParams>()?;
