@@ -59,9 +59,14 @@ fn bad<T>(path: &Path, msg: impl std::fmt::Display) -> Result<T> {
 }
 
 pub fn read_json(path: &Path) -> Result<Value> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::new(ErrorCode::ModelNotFound, format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     serde_json::from_str(&text).or_else(|e| bad(path, format!("invalid JSON: {e}")))
+}
+
+/// Reads a text file: unreadable is MODEL_NOT_FOUND, present but not UTF-8 is CONVERT_FAILED.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::new(ErrorCode::ModelNotFound, format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).or_else(|e| bad(path, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))
 }
 
 /// Reads a JSON file that may be absent; present but unreadable or invalid is an error.
@@ -122,6 +127,27 @@ pub fn parse_config(path: &Path, cfg: &Value) -> Result<BertHparams> {
             None => bad(path, format!("missing or non-integer '{key}'")),
         }
     };
+    // An optional count: absent or null means the default, anything but an integer that fits
+    // a u32 is an error (not silently the default).
+    let optional = |key: &str| -> Result<Option<u32>> {
+        match cfg.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => match v.as_u64().map(u32::try_from) {
+                Some(Ok(n)) => Ok(Some(n)),
+                Some(Err(_)) => bad(path, format!("'{key}' = {v} is out of range")),
+                None => bad(path, format!("'{key}' = {v} is not a non-negative integer")),
+            },
+        }
+    };
+    // ggml's norm asserts eps >= 0 when the model runs: a negative (or NaN, or infinite once
+    // narrowed to f32) epsilon must stop here, not abort the process that embeds.
+    let layer_norm_eps = match cfg.get("layer_norm_eps") {
+        None | Some(Value::Null) => 1e-12,
+        Some(v) => match v.as_f64().map(|e| e as f32) {
+            Some(e) if e.is_finite() && e >= 0.0 => e,
+            _ => return bad(path, format!("'layer_norm_eps' = {v} is not a finite number >= 0")),
+        },
+    };
     // BertConfig defaults, used when a config leaves them out.
     let max_positions = if cfg.get("max_position_embeddings").is_some() { need("max_position_embeddings")? } else { 512 };
     let position_offset = match family {
@@ -138,10 +164,10 @@ pub fn parse_config(path: &Path, cfg: &Value) -> Result<BertHparams> {
         embedding_length: need("hidden_size")?,
         feed_forward_length: need("intermediate_size")?,
         head_count: need("num_attention_heads")?,
-        layer_norm_eps: cfg.get("layer_norm_eps").and_then(|v| v.as_f64()).unwrap_or(1e-12) as f32,
-        vocab_size: get("vocab_size").and_then(|v| u32::try_from(v).ok()),
+        layer_norm_eps,
+        vocab_size: optional("vocab_size")?,
         // convert_hf_to_gguf.py: `self.hparams.get("type_vocab_size", 1)`.
-        type_vocab_size: get("type_vocab_size").and_then(|v| u32::try_from(v).ok()).unwrap_or(1),
+        type_vocab_size: optional("type_vocab_size")?.unwrap_or(1),
         position_offset,
     };
     if !hp.embedding_length.is_multiple_of(hp.head_count) {

@@ -77,7 +77,8 @@ pub fn convert_with_notes(src_dir: &Path, dst: &Path, opts: &ConvertOptions) -> 
     }
     let mut st = safetensors::SafeTensors::open(&st_path)?;
     let st_settings = read_st_settings(src_dir)?;
-    let vocab = vocab::load_vocab(src_dir, hp.vocab_size, &config, &st_settings)?;
+    let max_vocab = plan::embedding_rows(&st, &st_path)?;
+    let vocab = vocab::load_vocab(src_dir, hp.vocab_size, &config, &st_settings, max_vocab)?;
     let plan = plan_tensors(&st, &st_path, &hp, vocab.tokens.len() as u64, opts.r#type)?;
     let n_params: u64 = plan.tensors.iter().map(|p| p.info.dims.iter().product::<u64>()).sum();
     let kv = metadata::metadata(src_dir, opts, &hp, &vocab, &st_settings, n_params);

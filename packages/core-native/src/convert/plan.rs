@@ -34,6 +34,20 @@ fn ggml_dims(shape: &[u64]) -> Vec<u64> {
     }
 }
 
+/// The rows of the token embedding matrix, capped by the bytes of tensor data (a shape like
+/// `[2^62, 0]` holds no bytes at all): the most tokens the vocabulary can have, checked before
+/// config.json's vocab_size is used to size anything. Without the matrix there is no model.
+pub fn embedding_rows(st: &safetensors::SafeTensors, st_path: &Path) -> Result<u64> {
+    let embd = st.tensors.iter().find(|t| bert::map_tensor_name(&t.name) == Some(Mapped::Tensor("token_embd.weight".into())));
+    match embd {
+        Some(t) => Ok(t.shape.first().copied().unwrap_or(1).min(st.data_len)),
+        None => Err(Error::new(
+            ErrorCode::ConvertFailed,
+            format!("{}: missing required tensor 'embeddings.word_embeddings.weight' (GGUF 'token_embd.weight')", st_path.display()),
+        )),
+    }
+}
+
 /// Maps, types and sizes every tensor, and checks the shapes llama.cpp will require,
 /// so that bad inputs fail before anything is written.
 pub fn plan_tensors(st: &safetensors::SafeTensors, st_path: &Path, hp: &BertHparams, n_vocab: u64, out: ConvertType) -> Result<Plan> {
@@ -107,6 +121,9 @@ fn check_shapes(plan: &[Planned], hp: &BertHparams, n_vocab: u64) -> std::result
         }
         t => required.push(("token_types.weight".into(), vec![e, t as u64])),
     }
+    required.into_iter().try_for_each(|(name, shape)| check_one(plan, &name, &shape))?;
+    // Layer by layer, stopping at the first problem: num_hidden_layers comes from config.json
+    // and may be absurd (4294967295), so the list of what it implies is never built up front.
     for i in 0..hp.block_count {
         for (part, shape) in [
             ("attn_q.weight", vec![e, e]),
@@ -126,23 +143,7 @@ fn check_shapes(plan: &[Planned], hp: &BertHparams, n_vocab: u64) -> std::result
             ("layer_output_norm.weight", vec![e]),
             ("layer_output_norm.bias", vec![e]),
         ] {
-            required.push((format!("blk.{i}.{part}"), shape));
-        }
-    }
-    for (name, shape) in required {
-        // Compare as the file stores it: size-1 dimensions squeezed.
-        let want: Vec<u64> = ggml_dims(&shape.iter().rev().copied().collect::<Vec<_>>());
-        match plan.iter().find(|p| p.info.name == name) {
-            None => {
-                let hf = bert::hf_name_of(&name).unwrap_or_default();
-                return Err(format!("missing required tensor '{hf}' (GGUF '{name}')"));
-            }
-            Some(p) if p.info.dims != want => {
-                let implied: Vec<u64> = shape.iter().rev().copied().collect();
-                let skipped = if p.skip_rows > 0 { format!(" less {} rows", p.skip_rows) } else { String::new() };
-                return Err(format!("tensor '{}' has shape {:?}{skipped}, config.json implies {implied:?}", p.src.name, p.src.shape));
-            }
-            Some(_) => {}
+            check_one(plan, &format!("blk.{i}.{part}"), &shape)?;
         }
     }
     // Blocks past num_hidden_layers would be loaded by nobody: the config and weights disagree.
@@ -157,4 +158,22 @@ fn check_shapes(plan: &[Planned], hp: &BertHparams, n_vocab: u64) -> std::result
         return Err(format!("tensor '{}' belongs to a layer beyond num_hidden_layers = {}", p.src.name, hp.block_count));
     }
     Ok(())
+}
+
+/// Checks that the tensor `name` is planned with `shape` (ggml order, as `check_shapes` lists it).
+fn check_one(plan: &[Planned], name: &str, shape: &[u64]) -> std::result::Result<(), String> {
+    // Compare as the file stores it: size-1 dimensions squeezed.
+    let want: Vec<u64> = ggml_dims(&shape.iter().rev().copied().collect::<Vec<_>>());
+    match plan.iter().find(|p| p.info.name == name) {
+        None => {
+            let hf = bert::hf_name_of(name).unwrap_or_default();
+            Err(format!("missing required tensor '{hf}' (GGUF '{name}')"))
+        }
+        Some(p) if p.info.dims != want => {
+            let implied: Vec<u64> = shape.iter().rev().copied().collect();
+            let skipped = if p.skip_rows > 0 { format!(" less {} rows", p.skip_rows) } else { String::new() };
+            Err(format!("tensor '{}' has shape {:?}{skipped}, config.json implies {implied:?}", p.src.name, p.src.shape))
+        }
+        Some(_) => Ok(()),
+    }
 }

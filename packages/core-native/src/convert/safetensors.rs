@@ -30,6 +30,8 @@ pub struct SafeTensors {
     file: File,
     /// Sorted by name, the order `safe_open(...).keys()` gives the Python converter.
     pub tensors: Vec<StTensor>,
+    /// Bytes after the header: an upper bound for any count the model implies (vocabulary size).
+    pub data_len: u64,
 }
 
 fn bad<T>(path: &Path, msg: impl std::fmt::Display) -> Result<T> {
@@ -99,10 +101,8 @@ impl SafeTensors {
                 shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)).zip(dtype_size(dtype)).and_then(|(n, s)| n.checked_mul(s));
             // Unknown dtypes are tolerated here (the tensor may be skipped); size is checked when read.
             if dtype_size(dtype).is_some() && expected != Some(end - begin) {
-                return bad(
-                    path,
-                    format!("tensor '{name}' has {} data bytes but shape {shape:?} of {dtype} needs {expected:?}", end - begin),
-                );
+                let needs = expected.map_or_else(|| "more than 2^64 bytes".to_string(), |n| n.to_string());
+                return bad(path, format!("tensor '{name}' has {} data bytes but shape {shape:?} of {dtype} needs {needs}", end - begin));
             }
             tensors.push(StTensor {
                 name: name.clone(),
@@ -112,8 +112,27 @@ impl SafeTensors {
                 end: data_start + end,
             });
         }
+        // Two tensors sharing bytes is a corrupt header (the safetensors library refuses it too).
+        let mut by_offset: Vec<&StTensor> = tensors.iter().collect();
+        by_offset.sort_by_key(|t| (t.start, t.end));
+        if let Some(w) = by_offset.windows(2).find(|w| w[1].start < w[0].end) {
+            let (a, b) = (w[0], w[1]);
+            let at = |t: &StTensor| (t.start - data_start, t.end - data_start);
+            return bad(path, format!("tensors '{}' {:?} and '{}' {:?} have overlapping data_offsets", a.name, at(a), b.name, at(b)));
+        }
+        // Bytes past the last tensor mean the header length or the offsets are off (a header
+        // length one short shifts every tensor by a byte): the safetensors library refuses it.
+        let used = by_offset.last().map_or(0, |t| t.end - data_start);
+        if used != data_len {
+            return bad(
+                path,
+                format!(
+                    "the tensors end at data byte {used} but the file has {data_len} data bytes (wrong header length or data_offsets?)"
+                ),
+            );
+        }
         tensors.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(SafeTensors { path: path.to_path_buf(), file, tensors })
+        Ok(SafeTensors { path: path.to_path_buf(), file, tensors, data_len })
     }
 
     /// Reads a floating-point tensor and widens it to f32 (exact for F16/BF16 sources).

@@ -3,7 +3,7 @@
 //! and the prompts (config_sentence_transformers.json). They say how sentence-transformers
 //! turns the encoder's token vectors into the model's embedding, so the converter records them.
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use serde_json::Value;
 
@@ -107,6 +107,12 @@ pub fn read_st_settings(dir: &Path) -> Result<StSettings> {
                 // convert_hf_to_gguf.py takes the first Pooling module.
                 POOLING if st.pooling.is_none() => {
                     let sub = m.get("path").and_then(|p| p.as_str()).unwrap_or("");
+                    // A module lives inside the model folder: an absolute path or `..` would
+                    // have the converter read some other file.
+                    let inside = Path::new(sub).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+                    if !inside {
+                        return bad(&modules_path, format!("Pooling module path {sub:?} is outside the model folder"));
+                    }
                     st.pooling = Some(read_pooling(&dir.join(sub).join("config.json"))?);
                 }
                 // A Dense, LayerNorm, ... module changes the vectors after pooling, and the
@@ -119,6 +125,9 @@ pub fn read_st_settings(dir: &Path) -> Result<StSettings> {
 
     let sbert_path = dir.join("sentence_bert_config.json");
     if let Some(sbert) = read_json_opt(&sbert_path)? {
+        if !sbert.is_object() {
+            return bad(&sbert_path, "expected a JSON object");
+        }
         match sbert.get("max_seq_length") {
             None | Some(Value::Null) => {}
             Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|&n| n > 0) {
@@ -126,11 +135,18 @@ pub fn read_st_settings(dir: &Path) -> Result<StSettings> {
                 None => return bad(&sbert_path, format!("max_seq_length {v} is not a positive integer")),
             },
         }
-        st.lowercase_input = sbert.get("do_lower_case").and_then(|v| v.as_bool()).unwrap_or(false);
+        st.lowercase_input = match sbert.get("do_lower_case") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(v) => return bad(&sbert_path, format!("do_lower_case {v} is not true or false")),
+        };
     }
 
     let cst_path = dir.join("config_sentence_transformers.json");
     if let Some(cst) = read_json_opt(&cst_path)? {
+        if !cst.is_object() {
+            return bad(&cst_path, "expected a JSON object");
+        }
         if let Some(prompts) = cst.get("prompts").filter(|p| !p.is_null()) {
             let Some(map) = prompts.as_object() else {
                 return bad(&cst_path, "prompts must be an object of name -> text");

@@ -73,7 +73,12 @@ impl TokenizerFiles {
     pub fn read(dir: &Path) -> Result<TokenizerFiles> {
         let tok_json_path = dir.join("tokenizer.json");
         let tok_json = read_json_opt(&tok_json_path)?;
-        let tok_cfg = read_json_opt(&dir.join("tokenizer_config.json"))?.and_then(|v| v.as_object().cloned());
+        let tok_cfg_path = dir.join("tokenizer_config.json");
+        let tok_cfg = match read_json_opt(&tok_cfg_path)? {
+            None => None,
+            Some(Value::Object(m)) => Some(m),
+            Some(_) => return bad(&tok_cfg_path, "expected a JSON object"),
+        };
         Ok(TokenizerFiles { dir: dir.to_path_buf(), tok_json_path, tok_json, tok_cfg })
     }
 
@@ -94,13 +99,21 @@ impl TokenizerFiles {
     }
 }
 
-/// Reads the folder's tokenizer and builds the GGUF vocabulary for it.
-pub fn load_vocab(dir: &Path, config_vocab_size: Option<u32>, config: &Value, st: &StSettings) -> Result<Vocab> {
+/// Reads the folder's tokenizer and builds the GGUF vocabulary for it. `max_vocab` is the
+/// number of rows the token embedding matrix has (at most): the vocabulary is padded to
+/// config.json's vocab_size, so that is checked against it before anything is allocated.
+pub fn load_vocab(dir: &Path, config_vocab_size: Option<u32>, config: &Value, st: &StSettings, max_vocab: u64) -> Result<Vocab> {
+    if let Some(n) = config_vocab_size.filter(|&n| n as u64 > max_vocab) {
+        return bad(
+            &dir.join("config.json"),
+            format!("vocab_size {n} is larger than the {max_vocab} rows of the token embeddings (embeddings.word_embeddings.weight)"),
+        );
+    }
     let files = TokenizerFiles::read(dir)?;
     let kind = files.tok_json.as_ref().map(|t| t.get("model").and_then(|m| m.get("type")).and_then(|t| t.as_str()));
     let (mut vocab, added) = match kind {
         None | Some(Some("WordPiece")) => vocab_wpm::load(&files, config_vocab_size, st)?,
-        Some(Some("Unigram")) => vocab_ugm::load(&files, config_vocab_size)?,
+        Some(Some("Unigram")) => vocab_ugm::load(&files, config_vocab_size, max_vocab)?,
         Some(Some("BPE")) => {
             return bad(
                 &files.tok_json_path,

@@ -95,7 +95,8 @@ fn read_pre_tokenizer(files: &TokenizerFiles, p: Option<&Value>) -> Result<bool>
 }
 
 /// The vocabulary and the added tokens (for `SpecialVocab`).
-pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>) -> Result<(Vocab, Vec<Added>)> {
+/// `max_vocab`: the rows of the token embeddings, the most ids the added tokens may reach.
+pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>, max_vocab: u64) -> Result<(Vocab, Vec<Added>)> {
     let path = &files.tok_json_path;
     let tj = files.tok_json.as_ref().expect("a Unigram vocab comes from tokenizer.json");
     let model = tj.get("model").unwrap_or(&Value::Null);
@@ -105,6 +106,9 @@ pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>) -> Result<(V
     let Some(pieces) = model.get("vocab").and_then(|v| v.as_array()) else {
         return bad(path, "model.vocab is missing or not an array of [piece, score]");
     };
+    if pieces.is_empty() {
+        return bad(path, "model.vocab is empty");
+    }
     let mut base: Vec<(String, f32)> = Vec::with_capacity(pieces.len());
     for p in pieces {
         match (p.get(0).and_then(|s| s.as_str()), p.get(1).and_then(|s| s.as_f64())) {
@@ -118,6 +122,16 @@ pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>) -> Result<(V
     let add_space_prefix = read_pre_tokenizer(files, tj.get("pre_tokenizer"))?;
 
     let n_added = added.iter().map(|a| a.id as usize + 1).max().unwrap_or(0);
+    // The vocabulary is padded up to the highest added id: an absurd one must not allocate.
+    if n_added > base.len() && n_added as u64 > max_vocab {
+        return bad(
+            path,
+            format!(
+                "added token id {} is beyond the {max_vocab} rows of the token embeddings (embeddings.word_embeddings.weight)",
+                n_added - 1
+            ),
+        );
+    }
     let vocab_size = (config_vocab_size.unwrap_or(0) as usize).max(base.len()).max(n_added);
     let mut tokens: Vec<String> = (0..vocab_size).map(|i| format!("[PAD{i}]")).collect();
     let mut scores = vec![-10000.0f32; vocab_size];

@@ -30,6 +30,9 @@ pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>, st: &StSetti
         let Some(map) = tj.get("model").and_then(|m| m.get("vocab")).and_then(|v| v.as_object()) else {
             return bad(&files.tok_json_path, "model.vocab is missing or not an object");
         };
+        if map.is_empty() {
+            return bad(&files.tok_json_path, "model.vocab is empty");
+        }
         for (tok, id) in map {
             let Some(id) = id.as_u64().and_then(|i| u32::try_from(i).ok()) else {
                 return bad(&files.tok_json_path, format!("token {tok:?} has a non-integer id"));
@@ -42,9 +45,13 @@ pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>, st: &StSetti
         }
     } else {
         let txt_path = files.dir.join("vocab.txt");
-        let text = std::fs::read_to_string(&txt_path).map_err(|e| {
+        let bytes = std::fs::read(&txt_path).map_err(|e| {
             Error::new(ErrorCode::ModelNotFound, format!("{}: no tokenizer.json and cannot read vocab.txt: {e}", files.dir.display()))
         })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => return bad(&txt_path, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())),
+        };
         for (i, line) in text.lines().enumerate() {
             vocab.insert(line.trim_end_matches('\r').to_string(), i as u32);
         }
@@ -58,14 +65,23 @@ pub fn load(files: &TokenizerFiles, config_vocab_size: Option<u32>, st: &StSetti
         }
     }
 
-    let max_id = vocab.values().copied().max().unwrap_or(0);
+    // The file the tokens came from, for messages.
+    let source = if files.tok_json.is_some() { files.tok_json_path.clone() } else { files.dir.join("vocab.txt") };
+    let Some(max_id) = vocab.values().copied().max() else {
+        return bad(&source, "the vocabulary is empty");
+    };
     let vocab_size = config_vocab_size.unwrap_or(vocab.len() as u32);
-    if vocab.is_empty() || max_id >= vocab_size {
-        return bad(&files.dir, format!("vocabulary ids go up to {max_id} but vocab_size is {vocab_size}"));
+    if max_id >= vocab_size {
+        let from = if config_vocab_size.is_some() { "config.json vocab_size" } else { "the number of tokens" };
+        return bad(&source, format!("token ids go up to {max_id} but {from} is {vocab_size}"));
     }
     let mut reverse: Vec<Option<&str>> = vec![None; vocab_size as usize];
     for (tok, &id) in &vocab {
-        reverse[id as usize] = Some(tok);
+        // Two texts for one id: which one would win depends on hash order, so refuse it.
+        if let Some(other) = reverse[id as usize].replace(tok) {
+            let (a, b) = if other < tok.as_str() { (other, tok.as_str()) } else { (tok.as_str(), other) };
+            return bad(&source, format!("tokens {a:?} and {b:?} both have id {id}"));
+        }
     }
     let added_by_content: HashMap<&str, bool> = added.iter().map(|a| (a.content.as_str(), a.special)).collect();
 
