@@ -6,8 +6,7 @@ import { convertCommand, CONVERT_HELP, listCommand, LIST_HELP, rmCommand, RM_HEL
 import { importCommand, IMPORT_HELP, pullCommand, PULL_HELP } from './pull.js';
 import { modelsDir } from './store.js';
 import { EXIT_STATUS_HELP } from './generated/idl.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /** The top-level help; a function, as it asks the core for the store's folder. */
 const help = () => `mullama ${VERSION}: text embeddings with GGUF models on llama.cpp

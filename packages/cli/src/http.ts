@@ -1,6 +1,7 @@
 /**
- * The HTTP plumbing of `mullama serve`: errors in OpenAI's shape with the IDL's status for their
- * code, request bodies read within their limits and checked as UTF-8 and JSON, inputs as texts.
+ * The HTTP plumbing of `mullama serve`: errors in OpenAI's or Ollama's shape with the IDL's status
+ * for their code, request bodies read within their limits and checked as UTF-8 and JSON, inputs
+ * as texts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename } from 'node:path';
@@ -15,9 +16,19 @@ export class HttpError extends Error {
   }
 }
 
-export function send(res: ServerResponse, status: number, body: string): void {
+/** One route of the server: a path answers one method (GET routes answer HEAD too). */
+export interface Route {
+  method: 'GET' | 'POST';
+  /** Embedding work: admitted through `--max-queue` and answered within `--request-timeout`. */
+  embeds?: boolean;
+  /** The answer as JSON text (sent 200), or undefined when the route wrote the response itself
+   * (a stream). GET routes get an empty body. */
+  run(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<string | undefined>;
+}
+
+export function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -26,17 +37,37 @@ export function withoutPaths(message: string): string {
   return message.replace(/(?:\/[^\s'"():,]+)+/g, (p) => (p.endsWith('.gguf') ? `'${basename(p, '.gguf')}'` : '<path>'));
 }
 
-export function sendError(res: ServerResponse, e: unknown): void {
+/** An error's code, its HTTP status and a one-line message fit for a network client. */
+export function describeError(e: unknown): { code: string; status: number; message: string } {
   let code = errorCode(e) ?? 'INTERNAL';
   if (!(code in HTTP_STATUS)) code = 'INTERNAL';
-  // Every code's status is the IDL's @http tag, the core's codes and the server's own alike.
-  const status = HTTP_STATUS[code];
-  const type = status < 500 ? 'invalid_request_error' : 'server_error';
   let message = e instanceof Error ? e.message : String(e);
   // The core names files in its messages; HttpErrors are ours and may quote URL paths.
   if (!(e instanceof HttpError)) message = withoutPaths(message);
+  // Every code's status is the IDL's @http tag, the core's codes and the server's own alike.
+  return { code, status: HTTP_STATUS[code], message: message.split('\n')[0] };
+}
+
+/** OpenAI's routes answer `{"error":{message,type,code}}`; Ollama's (`/api/*`) `{"error":"text"}`. */
+export type ErrorShape = 'openai' | 'ollama';
+
+export function errorBody(code: string, status: number, message: string, shape: ErrorShape): string {
+  if (shape === 'ollama') return JSON.stringify({ error: message });
+  return JSON.stringify({ error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', code } });
+}
+
+export function sendError(res: ServerResponse, e: unknown, shape: ErrorShape = 'openai'): void {
+  const { code, status, message } = describeError(e);
   if (e instanceof HttpError) for (const [k, v] of Object.entries(e.headers)) if (!res.headersSent) res.setHeader(k, v);
-  send(res, status, JSON.stringify({ error: { message: message.split('\n')[0], type, code } }));
+  send(res, status, errorBody(code, status, message, shape));
+}
+
+/** An optional positive integer field (`dimensions`). */
+export function positiveIntOf(body: Record<string, unknown>, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (!(Number.isInteger(v) && (v as number) >= 1)) throw new HttpError('INVALID_ARGUMENT', `'${field}' must be a positive integer`);
+  return v as number;
 }
 
 export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {

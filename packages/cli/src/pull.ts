@@ -73,8 +73,14 @@ function hashFile(path: string, h: ReturnType<typeof createHash>): Promise<void>
   return new Promise((res, rej) => createReadStream(path).on('data', (c) => h.update(c)).on('error', rej).on('end', () => res()));
 }
 
+/** What a pull is doing, for a display (the CLI's progress bar) or a client (`serve`'s `/api/pull`). */
+export type PullEvent =
+  | { status: 'pulling manifest' }
+  | { status: 'downloading'; digest?: string; total?: number; completed: number }
+  | { status: 'verifying sha256 digest' };
+
 /** Downloads `url` into `dest` via `dest.partial`, resuming with Range; checks sha256 when known. */
-async function download(url: string, dest: string, expectSha?: string, headers: Record<string, string> = {}): Promise<string> {
+async function download(url: string, dest: string, expectSha: string | undefined, headers: Record<string, string>, report: (e: PullEvent) => void): Promise<string> {
   mkdirSync(modelsDir(), { recursive: true });
   const partial = `${dest}.partial`;
   const h = createHash('sha256');
@@ -85,7 +91,8 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
   else have = 0; // the server ignored the range: start over
   const sha = expectSha ?? (/^"?([0-9a-f]{64})"?$/.exec(res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '')?.[1]);
   const len = Number(res.headers.get('content-length')) || 0;
-  const progress = new Progress('pulling', len ? have + len : undefined, 'bytes');
+  const total = len ? have + len : undefined;
+  const digest = sha ? `sha256:${sha}` : undefined;
   const fd = openSync(partial, have ? 'a' : 'w');
   let done = have;
   try {
@@ -95,7 +102,7 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
       writeSync(fd, chunk);
       h.update(chunk);
       done += chunk.length;
-      progress.update(done);
+      report({ status: 'downloading', digest, total, completed: done });
     }
     fsyncSync(fd);
   } catch (e) {
@@ -106,7 +113,7 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
     deadline.clear();
     closeSync(fd);
   }
-  progress.done(done);
+  report({ status: 'verifying sha256 digest' });
   const got = h.digest('hex');
   if (sha && got !== sha) {
     rmSync(partial, { force: true });
@@ -131,7 +138,21 @@ async function download(url: string, dest: string, expectSha?: string, headers: 
 export async function pullCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' } } });
   if (positionals.length !== 1) throw usage('pull needs one model NAME');
-  const spec = positionals[0];
+  let progress: Progress | undefined;
+  let last = 0;
+  const { name, dest, sha256 } = await pullModel(positionals[0], values.name, (e) => {
+    if (e.status !== 'downloading') return;
+    progress ??= new Progress('pulling', e.total, 'bytes');
+    progress.update((last = e.completed));
+  });
+  progress?.done(last);
+  await out(`pulled '${name}' -> ${dest} (sha256 ${sha256})\n`);
+}
+
+/** Pulls `spec` (see PULL_HELP) into the store as `storeName` (default: from the spec). */
+export async function pullModel(spec: string, storeName: string | undefined, report: (e: PullEvent) => void = () => {}): Promise<{ name: string; dest: string; sha256: string }> {
+  report({ status: 'pulling manifest' });
+  const values = { name: storeName };
   let url: string;
   let sha: string | undefined;
   let name: string;
@@ -171,8 +192,8 @@ export async function pullCommand(argv: string[]): Promise<void> {
     headers = {};
   }
   const dest = storePath(name);
-  const got = await download(url, dest, sha, headers);
-  await out(`pulled '${name}' -> ${dest} (sha256 ${got})\n`);
+  const got = await download(url, dest, sha, headers, report);
+  return { name, dest, sha256: got };
 }
 
 export const IMPORT_HELP =

@@ -1,28 +1,39 @@
 /** `mullama serve`: OpenAI- and Ollama-compatible embedding endpoints over node:http. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Context as ContextT, Embedding, Model as ModelT, OverflowPolicy } from 'mullama';
+import type { Embedding, OverflowPolicy } from 'mullama';
 import { CliError, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
-import { base64, HttpError, readJson, send, sendError, textsOf } from './http.js';
-import { loadMullama } from './lib.js';
+import { base64, errorBody, HttpError, positiveIntOf, readJson, type Route, send, sendError, textsOf } from './http.js';
+import { type EmbedFn, modelOf, Models } from './models.js';
+import { ollamaRoutes } from './ollama.js';
+import { accessLog, ApiKey, cors, Metrics, requestIdOf } from './ops.js';
 import { vectorJson } from './output.js';
-import { DEFAULT_MODEL, isValidName, listStore, looksLikePath, requireModel, storePath } from './store.js';
-import { existsSync } from 'node:fs';
 import { intOption } from './embed.js';
 
 export const SERVE_HELP = `Usage: mullama serve [options]
 
-Serves embeddings over HTTP:
+Serves embeddings over HTTP, OpenAI's and Ollama's APIs on one port:
   POST /v1/embeddings   OpenAI   {model, input, encoding_format?, dimensions?}
-  POST /api/embed       Ollama   {model, input, truncate?}
-  POST /api/embeddings  Ollama   {model, prompt}
-  GET  /v1/models, GET /api/tags, GET /health
+  GET  /v1/models       OpenAI
+  POST /api/embed       Ollama   {model, input, truncate?, dimensions?, keep_alive?, options?}
+  POST /api/embeddings  Ollama   {model, prompt} (the legacy endpoint)
+  GET  /api/tags, POST /api/show {model}, GET /api/ps, GET /api/version
+  POST /api/pull        Ollama   {model, stream?}: pulls into the store, as 'mullama pull' does
+  GET  /health, GET /metrics (Prometheus), GET / ("Ollama is running")
+Errors: {"error":{message,type,code}} on OpenAI's routes, {"error":"text"} on /api/*, with
+the code's own status (404 MODEL_NOT_FOUND, 401 UNAUTHORIZED, 503 OVERLOADED, ...). Ollama's
+keep_alive and options are accepted and change nothing: models stay loaded, and --threads and
+--n-ctx hold for every request.
+
+Clients: OpenAI's take the base URL http://HOST:PORT/v1. Ollama's find the server on Ollama's
+port with --ollama, else through OLLAMA_HOST=http://HOST:PORT (read by the ollama CLI and the
+Python library; JavaScript: new Ollama({host: 'http://HOST:PORT'})).
 
 Options:
   --host HOST           address to listen on (default 127.0.0.1)
   --port PORT           port (default 8080; 0 picks a free one)
+  --ollama              listen on Ollama's port, 11434 (instead of --port)
   --model NAME          serve only these models (repeatable; a store name or a .gguf path);
                         default: any model in the store, loaded on first use
   --threads N           CPU threads per model (default: all cores)
@@ -38,96 +49,19 @@ Options:
                         (default 30)
   --idle-timeout S      seconds an idle keep-alive connection stays open (default 5)
   --drain-timeout S     on SIGTERM/SIGINT, seconds to finish requests in flight (default 30)
+  --api-key KEY         every route but /health and / needs Authorization: Bearer KEY, else
+                        401 UNAUTHORIZED (default: env MULLAMA_API_KEY; unset: no key). Clients:
+                        OpenAI's api_key, OLLAMA_API_KEY for Ollama's Python library, headers
+                        for its JavaScript one
+  --cors ORIGIN         let web pages from ORIGIN call the server (repeatable; * for any): answers
+                        preflight OPTIONS, adds access-control-allow-origin (default: no CORS)
+  --log-requests        one line per request on stderr: time, request id, client, request,
+                        status, duration
+Every answer carries x-request-id: the request's own when it sent one, else a new one.
 `;
 
-
-/** A model and its one context: every route and request shares its workers and batches. */
-interface Loaded {
-  model: ModelT;
-  ctx: ContextT;
-}
-
-interface Options {
-  nThreads?: number;
-  nCtx?: number;
-  maxBody: number;
-  maxInputs: number;
-  maxTokens: number;
-}
-
-class Models {
-  private readonly loaded = new Map<string, Promise<Loaded>>();
-  /** name -> path, when the server was started with --model. */
-  private readonly fixed?: Map<string, string>;
-
-  constructor(list: string[], private readonly opts: Options) {
-    if (list.length) {
-      this.fixed = new Map();
-      for (const m of list.flatMap((x) => x.split(',')).filter(Boolean)) {
-        const path = requireModel(m);
-        const name = looksLikePath(m) && !isValidName(m) ? basename(m).replace(/\.gguf$/, '') : m;
-        this.fixed.set(name, path);
-      }
-    }
-  }
-
-  defaultName(): string {
-    return this.fixed ? [...this.fixed.keys()][0] : DEFAULT_MODEL;
-  }
-
-  available(): string[] {
-    if (this.fixed) return [...this.fixed.keys()];
-    return listStore().map((e) => e.name);
-  }
-
-  private pathOf(name: string): string | undefined {
-    if (this.fixed) return this.fixed.get(name) ?? this.fixed.get(name.replace(/:latest$/, ''));
-    if (!isValidName(name)) return undefined;
-    // Only the store: a network client must never make the server open a file it names (the
-    // core reads an existing `secret.txt` in the working directory as a path).
-    for (const n of [name, name.replace(/:latest$/, '')]) {
-      const p = storePath(n);
-      if (existsSync(p)) return p;
-    }
-    return undefined;
-  }
-
-  async get(name: string): Promise<Loaded> {
-    const path = this.pathOf(name);
-    if (!path) {
-      const avail = this.available();
-      throw new HttpError('MODEL_NOT_FOUND', `model '${name}' not found; available models: ${avail.length ? avail.join(', ') : '(none)'}`);
-    }
-    let p = this.loaded.get(path);
-    if (!p) {
-      p = loadMullama().then(async ({ Model, Context }) => {
-        const model = await Model.load(path);
-        return { model, ctx: new Context(model, { embeddings: true, nThreads: this.opts.nThreads, nCtx: this.opts.nCtx }) };
-      });
-      this.loaded.set(path, p);
-      p.catch(() => this.loaded.delete(path));
-    }
-    return p;
-  }
-
-  async closeAll(): Promise<void> {
-    for (const p of this.loaded.values()) {
-      try {
-        (await p).ctx.close();
-      } catch {
-        // failed loads have nothing to close
-      }
-    }
-  }
-}
-
-function modelOf(body: Record<string, unknown>, models: Models): string {
-  const m = body.model;
-  if (m === undefined || m === null || m === '') return models.defaultName();
-  if (typeof m !== 'string') throw new HttpError('INVALID_ARGUMENT', "'model' must be a string");
-  return m;
-}
-
+/** Ollama's default port, for --ollama. */
+const OLLAMA_PORT = 11434;
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -136,6 +70,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     options: {
       host: { type: 'string' },
       port: { type: 'string', short: 'p' },
+      ollama: { type: 'boolean' },
       model: { type: 'string', short: 'm', multiple: true },
       threads: { type: 'string' },
       'n-ctx': { type: 'string' },
@@ -147,96 +82,121 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'request-timeout': { type: 'string' },
       'body-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      'api-key': { type: 'string' },
+      cors: { type: 'string', multiple: true },
+      'log-requests': { type: 'boolean' },
     },
   });
   // Bare names after the flags (`--model a b`) count as more models.
   const modelList = [...(values.model ?? []), ...positionals];
   if (positionals.length && !values.model) throw usage(`serve takes no positional arguments (did you mean --model ${positionals[0]}?)`);
   const host = values.host ?? '127.0.0.1';
-  const port = intOption('port', values.port) ?? 8080;
+  if (values.ollama && values.port !== undefined) throw usage(`--ollama is --port ${OLLAMA_PORT}: give one of them`);
+  const port = values.ollama ? OLLAMA_PORT : (intOption('port', values.port) ?? 8080);
   if (port > 65535) throw usage('--port must be at most 65535');
-  const opts: Options = {
-    nThreads: intOption('threads', values.threads),
-    nCtx: intOption('n-ctx', values['n-ctx']),
-    maxBody: intOption('max-body', values['max-body'], 1) ?? 16 * 1024 * 1024,
-    maxInputs: intOption('max-inputs', values['max-inputs'], 1) ?? 2048,
-    maxTokens: intOption('max-tokens', values['max-tokens'], 1) ?? 1 << 20,
-  };
+  const nThreads = intOption('threads', values.threads);
+  const nCtx = intOption('n-ctx', values['n-ctx']);
+  const maxBody = intOption('max-body', values['max-body'], 1) ?? 16 * 1024 * 1024;
+  const maxInputs = intOption('max-inputs', values['max-inputs'], 1) ?? 2048;
+  const maxTokens = intOption('max-tokens', values['max-tokens'], 1) ?? 1 << 20;
   const drainSeconds = intOption('drain-timeout', values['drain-timeout']) ?? 30;
   const maxQueue = intOption('max-queue', values['max-queue'], 1) ?? 512;
   const requestSeconds = intOption('request-timeout', values['request-timeout']) ?? 300;
   const bodySeconds = intOption('body-timeout', values['body-timeout'], 1) ?? 30;
   const idleSeconds = intOption('idle-timeout', values['idle-timeout'], 1) ?? 5;
-  const models = new Models(modelList, opts);
+  if (values['api-key'] === '') throw usage('--api-key needs a non-empty KEY');
+  const key = values['api-key'] ?? process.env.MULLAMA_API_KEY;
+  const apiKey = key ? new ApiKey(key) : undefined;
+  const corsOrigins = (values.cors ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+  const logRequests = values['log-requests'] ?? false;
+  const models = new Models(modelList, { nThreads, nCtx });
   // Load the named models now so that a bad file fails at startup, not on the first request.
   if (modelList.length) for (const n of models.available()) await models.get(n);
+  const metrics = new Metrics();
 
   // HTTP in, one core call out: empty texts, token budgets, overflow, dimensions and
   // normalisation are the core's rules (EmbedOptions), applied before any text is run.
-  const embed = async (name: string, texts: string[], options: { overflow: string; normalize: boolean; dimensions?: number }) => {
+  const embed: EmbedFn = async (name, texts, options) => {
     const { ctx } = await models.get(name);
     const embs: Embedding[] = await ctx.getEmbeddingBatch(texts, {
       overflow: options.overflow as OverflowPolicy,
       normalize: options.normalize,
       dimensions: options.dimensions,
-      maxTokens: opts.maxTokens,
+      maxTokens,
     });
-    return { embs, tokens: embs.reduce((a, e) => a + e.tokens, 0) };
+    const tokens = embs.reduce((a, e) => a + e.tokens, 0);
+    metrics.embedded(name, texts.length, tokens);
+    return { embs, tokens };
   };
 
-  const routes: Record<string, (body: Record<string, unknown>) => Promise<string>> = {
-    '/v1/embeddings': async (body) => {
-      const name = modelOf(body, models);
-      const texts = textsOf(body.input, 'input', opts.maxInputs);
-      const fmt = body.encoding_format ?? 'float';
-      if (fmt !== 'float' && fmt !== 'base64') throw new HttpError('INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
-      const dims = body.dimensions;
-      if (dims !== undefined && dims !== null && !(Number.isInteger(dims) && (dims as number) >= 1))
-        throw new HttpError('INVALID_ARGUMENT', "'dimensions' must be a positive integer");
-      const dimensions = typeof dims === 'number' ? dims : undefined;
-      const { embs, tokens } = await embed(name, texts, { overflow: 'error', normalize: true, dimensions });
-      const data = embs.map((e, index) => {
-        const emb = fmt === 'base64' ? JSON.stringify(base64(e.data)) : vectorJson(e.data);
-        return `{"object":"embedding","index":${index},"embedding":${emb}}`;
-      });
-      return `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(name)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
+  const routes: Record<string, Route> = {
+    '/v1/embeddings': {
+      method: 'POST',
+      embeds: true,
+      run: async (body) => {
+        const name = modelOf(body, models);
+        const texts = textsOf(body.input, 'input', maxInputs);
+        const fmt = body.encoding_format ?? 'float';
+        if (fmt !== 'float' && fmt !== 'base64') throw new HttpError('INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
+        const dimensions = positiveIntOf(body, 'dimensions');
+        const { embs, tokens } = await embed(name, texts, { overflow: 'error', normalize: true, dimensions });
+        const data = embs.map((e, index) => {
+          const emb = fmt === 'base64' ? JSON.stringify(base64(e.data)) : vectorJson(e.data);
+          return `{"object":"embedding","index":${index},"embedding":${emb}}`;
+        });
+        return `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(name)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
+      },
     },
-    '/api/embed': async (body) => {
-      const name = modelOf(body, models);
-      const texts = textsOf(body.input, 'input', opts.maxInputs);
-      const overflow = body.truncate === false ? 'error' : 'truncate_end';
-      const { embs, tokens } = await embed(name, texts, { overflow, normalize: true });
-      return `{"model":${JSON.stringify(name)},"embeddings":[${embs.map((e) => vectorJson(e.data)).join(',')}],"prompt_eval_count":${tokens}}`;
+    '/v1/models': {
+      method: 'GET',
+      run: async () => JSON.stringify({ object: 'list', data: models.available().map((id) => ({ id, object: 'model', created: 0, owned_by: 'mullama' })) }),
     },
-    '/api/embeddings': async (body) => {
-      const name = modelOf(body, models);
-      if (typeof body.prompt !== 'string') throw new HttpError('INVALID_ARGUMENT', "'prompt' must be a string");
-      const { embs } = await embed(name, [body.prompt], { overflow: 'truncate_end', normalize: false });
-      return `{"embedding":${vectorJson(embs[0].data)}}`;
+    '/metrics': {
+      method: 'GET',
+      run: async (_body, _req, res) => {
+        const text = metrics.render({ queued, inFlight, modelsLoaded: models.loadedModels().length });
+        send(res, 200, text, 'text/plain; version=0.0.4; charset=utf-8');
+        return undefined;
+      },
     },
+    ...ollamaRoutes({ models, maxInputs, nCtx, embed }),
+  };
+  /** Liveness answers: no API key needed. `/` is what Ollama's clients probe. */
+  const open: Record<string, () => [string, string]> = {
+    '/health': () => ['{"status":"ok"}', 'application/json'],
+    '/': () => ['Ollama is running', 'text/plain; charset=utf-8'],
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/health') return send(res, 200, '{"status":"ok"}');
-    if (req.method === 'GET' && path === '/v1/models') {
-      const data = models.available().map((id) => ({ id, object: 'model', created: 0, owned_by: 'mullama' }));
-      return send(res, 200, JSON.stringify({ object: 'list', data }));
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (cors(corsOrigins, req, res)) return; // a preflight, answered
+    const isGet = req.method === 'GET' || req.method === 'HEAD';
+    if (isGet && Object.hasOwn(open, path)) {
+      req.resume();
+      const [body, type] = open[path]();
+      return send(res, 200, body, type);
     }
-    if (req.method === 'GET' && path === '/api/tags') {
-      return send(res, 200, JSON.stringify({ models: models.available().map((name) => ({ name, model: name })) }));
+    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    // Every refusal below leaves the body unread: drop it, so the connection can go on.
+    const refuse = (e: HttpError) => {
+      req.resume();
+      return e;
+    };
+    try {
+      apiKey?.check(req);
+    } catch (e) {
+      throw refuse(e as HttpError);
     }
-    const route = routes[path];
     if (!route) {
-      req.resume();
-      if (path === '/health' || path === '/v1/models' || path === '/api/tags') throw new HttpError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
-      throw new HttpError('NOT_FOUND', `no route ${req.method} ${path}`);
+      if (Object.hasOwn(open, path)) throw refuse(new HttpError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`));
+      throw refuse(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`));
     }
-    if (req.method !== 'POST') {
-      req.resume();
-      throw new HttpError('METHOD_NOT_ALLOWED', `${path} takes POST`);
+    if (!(route.method === 'GET' ? isGet : req.method === 'POST')) throw refuse(new HttpError('METHOD_NOT_ALLOWED', `${path} takes ${route.method}`));
+    const body = route.method === 'POST' ? await readJson(req, maxBody) : (req.resume(), {});
+    if (!route.embeds) {
+      const answer = await route.run(body, req, res);
+      if (answer !== undefined) send(res, 200, answer);
+      return;
     }
-    const body = await readJson(req, opts.maxBody);
     // A bounded queue: past --max-queue requests in the engine, answer at once and say when to
     // come back, rather than let waiting requests (and their texts) pile up without limit.
     if (queued >= maxQueue) {
@@ -244,9 +204,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
     }
     queued++;
     // Counted until the engine is done with it, even when its deadline answered the client first.
-    const work = route(body).finally(() => queued--);
-    send(res, 200, await withDeadline(work));
+    const work = route.run(body, req, res).finally(() => queued--);
+    const answer = await withDeadline(work);
+    if (answer !== undefined) send(res, 200, answer);
   };
+  /** Metrics label requests by route; any other path is "other", so clients cannot add labels. */
+  const routeLabel = (path: string) => (Object.hasOwn(routes, path) || Object.hasOwn(open, path) ? path : 'other');
+  const shapeOf = (path: string) => (path.startsWith('/api/') ? 'ollama' : 'openai');
 
   // Embedding requests admitted and not yet done by the engine (what --max-queue bounds).
   let queued = 0;
@@ -276,16 +240,24 @@ export async function serveCommand(argv: string[]): Promise<void> {
       keepAliveTimeout: idleSeconds * 1000,
     },
     (req, res) => {
+    const t0 = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    const id = requestIdOf(req);
+    res.setHeader('x-request-id', id);
     inFlight++;
     res.on('close', () => {
       inFlight--;
+      const seconds = (performance.now() - t0) / 1000;
+      // 499: the client went away before its answer was sent.
+      metrics.request(routeLabel(path), res.writableFinished ? res.statusCode : 499, seconds);
+      if (logRequests) accessLog(req, res, id, path, seconds);
       if (inFlight === 0) drained?.();
     });
     // While draining, answer and let the client go rather than keep the connection alive.
     if (stopping) res.setHeader('connection', 'close');
-    handle(req, res).catch((e) => {
+    handle(req, res, path).catch((e) => {
       try {
-        sendError(res, e);
+        sendError(res, e, shapeOf(path));
       } catch {
         res.destroy();
       }
@@ -297,7 +269,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (e.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       // The request never arrived whole within --body-timeout. If its headers did, its handler is
       // waiting for the body: answer through it; else answer on the bare socket.
-      const body = JSON.stringify({ error: { message: `the request was not received within --body-timeout ${bodySeconds} s`, type: 'invalid_request_error', code: 'REQUEST_TIMEOUT' } });
+      const path = (pending?.req?.url ?? '/').split('?')[0];
+      const body = errorBody('REQUEST_TIMEOUT', HTTP_STATUS.REQUEST_TIMEOUT, `the request was not received within --body-timeout ${bodySeconds} s`, shapeOf(path));
       if (pending && !pending.headersSent) {
         pending.setHeader('connection', 'close');
         send(pending, HTTP_STATUS.REQUEST_TIMEOUT, body);
