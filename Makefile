@@ -1,11 +1,14 @@
 # The two commands of the README, plus the benchmark. Each installs what it needs first.
-.PHONY: embed test bench docs
+.PHONY: embed test bench bench-soak docs
 embed:
 	@bash scripts/embed.sh
 test:
 	@bash scripts/test.sh
 bench:
 	@bash scripts/bench.sh
+# Load and soak benchmarks (server latency under load, RSS over 100k embeddings per front end).
+bench-soak:
+	@bash scripts/bench-soak.sh
 # The documentation site as static HTML in target/docs-site.
 docs:
 	@bash docs/scripts/build.sh
