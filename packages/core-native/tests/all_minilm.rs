@@ -51,10 +51,10 @@ fn batch_invariance_on_the_real_model() {
     let params = ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() };
     let ctx = Context::new(load("all-minilm"), params).unwrap();
     let opts = EmbedOptions { normalize: Some(true), ..Default::default() };
-    let batch = ctx.embed(&texts, opts).unwrap();
+    let batch = ctx.embed(&texts, opts.clone()).unwrap();
     let mut worst = 0f32;
     for i in (0..256).step_by(5) {
-        let alone = ctx.embed(&[texts[i]], opts).unwrap().remove(0);
+        let alone = ctx.embed(&[texts[i]], opts.clone()).unwrap().remove(0);
         worst = worst.max(max_abs_diff(&alone.data, &batch[i].data));
     }
     eprintln!("all-minilm batch invariance: worst {worst:.2e}");
@@ -63,7 +63,7 @@ fn batch_invariance_on_the_real_model() {
     // text alone and the same text packed with others round differently; BERT's fp16 GELU table
     // then turns 1e-7 differences into 1e-4 steps now and then. Measured: 1.2e-4 to 1.7e-4.
     assert!(worst <= 5e-4, "batch changed a vector by {worst}");
-    let cos = (0..256).step_by(5).map(|i| cosine(&ctx.embed(&[texts[i]], opts).unwrap()[0].data, &batch[i].data)).fold(1f32, f32::min);
+    let cos = (0..256).step_by(5).map(|i| cosine(&ctx.embed(&[texts[i]], opts.clone()).unwrap()[0].data, &batch[i].data)).fold(1f32, f32::min);
     assert!(cos >= 0.99999, "cosine alone vs batched {cos}");
 }
 
@@ -108,7 +108,7 @@ fn long_texts_by_default_equal_sentence_transformers_at_its_max_seq_length() {
         let ctx = Context::new(load(name), ContextParams::default()).unwrap();
         assert_eq!(ctx.settings().max_tokens, 256, "{name}: default length");
         let opts = EmbedOptions { overflow: Some(OverflowPolicy::TruncateEnd), ..Default::default() };
-        let got = ctx.embed(&texts, opts).unwrap();
+        let got = ctx.embed(&texts, opts.clone()).unwrap();
         for (r, e) in refs.iter().zip(&got) {
             assert!(e.truncated && e.tokens == 256 && e.input_tokens > 256, "{name}: {} of {} tokens", e.tokens, e.input_tokens);
             let cos = cosine(&e.data, &r.vector("native"));

@@ -244,22 +244,22 @@ fn per_call_options_overflow_token_budget_and_dimensions() {
     let long = "word ".repeat(40);
     let base = EmbedOptions::default();
     // The context says Error; one call says TruncateEnd, and only that call truncates.
-    assert_eq!(ctx.embed(&[long.as_str()], base).unwrap_err().code(), ErrorCode::InputTooLong);
-    let cut = ctx.embed(&[long.as_str()], EmbedOptions { overflow: Some(OverflowPolicy::TruncateEnd), ..base }).unwrap();
+    assert_eq!(ctx.embed(&[long.as_str()], base.clone()).unwrap_err().code(), ErrorCode::InputTooLong);
+    let cut = ctx.embed(&[long.as_str()], EmbedOptions { overflow: Some(OverflowPolicy::TruncateEnd), ..base.clone() }).unwrap();
     assert!(cut[0].truncated && cut[0].tokens == 16);
     // A token budget for the whole call fails it before any text runs.
     let before = ctx.stats().batches;
-    let e = ctx.embed(&["one two three", "four five six"], EmbedOptions { max_tokens: Some(6), ..base }).unwrap_err();
+    let e = ctx.embed(&["one two three", "four five six"], EmbedOptions { max_tokens: Some(6), ..base.clone() }).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InputTooLong);
     assert_eq!(ctx.stats().batches, before, "nothing ran");
-    assert_eq!(ctx.embed(&["one"], EmbedOptions { max_tokens: Some(0), ..base }).unwrap_err().code(), ErrorCode::InvalidArgument);
+    assert_eq!(ctx.embed(&["one"], EmbedOptions { max_tokens: Some(0), ..base.clone() }).unwrap_err().code(), ErrorCode::InvalidArgument);
     // Dimensions: the first values, scaled to unit length with normalize.
-    let full = ctx.embed(&["hello world"], base).unwrap().remove(0);
-    let short = ctx.embed(&["hello world"], EmbedOptions { dimensions: Some(8), normalize: Some(true), ..base }).unwrap().remove(0);
+    let full = ctx.embed(&["hello world"], base.clone()).unwrap().remove(0);
+    let short = ctx.embed(&["hello world"], EmbedOptions { dimensions: Some(8), normalize: Some(true), ..base.clone() }).unwrap().remove(0);
     assert_eq!((short.dimension, short.data.len()), (8, 8));
     let expected = normalize(&full.data[..8]);
     assert!(max_abs_diff(&short.data, &expected) < 1e-5);
-    let too_many = EmbedOptions { dimensions: Some(full.dimension as u32 + 1), ..base };
+    let too_many = EmbedOptions { dimensions: Some(full.dimension as u32 + 1), ..base.clone() };
     assert_eq!(ctx.embed(&["hello"], too_many).unwrap_err().code(), ErrorCode::InvalidArgument);
 }
 
