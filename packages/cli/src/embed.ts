@@ -1,5 +1,5 @@
 /** `mullama embed MODEL TEXT...`: vectors for texts given as arguments, in a file or on stdin. */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -127,6 +127,44 @@ async function* readItems(source: string, onBytes: (n: number) => void): AsyncGe
   }
 }
 
+/**
+ * Arguments are bytes on POSIX, and Node decodes them with U+FFFD for each sequence that is not
+ * UTF-8, so `mullama embed m $'caf\xe9'` would embed "caf\uFFFD" without a word. Where the bytes
+ * can be read back (Linux: /proc/self/cmdline), an argument among `checked` (indexes into `argv`,
+ * the command's own arguments, which end process.argv) that was not UTF-8 is INVALID_UTF8, as
+ * bad bytes on stdin or in a file are. Only arguments that hold U+FFFD can be affected, so other
+ * calls read nothing. Elsewhere (no /proc) the arguments stay as Node decoded them.
+ */
+function refuseNonUtf8Args(argv: string[], checked: { index: number; what: string }[]): void {
+  const suspects = checked.filter((c) => argv[c.index]?.includes('\uFFFD'));
+  if (!suspects.length) return;
+  let raw: Buffer[];
+  try {
+    const cmdline = readFileSync('/proc/self/cmdline');
+    raw = [];
+    for (let at = 0; at < cmdline.length; ) {
+      const end = cmdline.indexOf(0, at);
+      raw.push(cmdline.subarray(at, end < 0 ? cmdline.length : end));
+      at = end < 0 ? cmdline.length : end + 1;
+    }
+  } catch {
+    return;
+  }
+  // The command's arguments are the last entries of both lists; trust the pairing only if every
+  // pair decodes alike (it would not if something rewrote the command line, e.g. process.title).
+  if (raw.length < argv.length) return;
+  const mine = raw.slice(raw.length - argv.length);
+  if (mine.some((b, i) => b.toString('utf8') !== argv[i])) return;
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (const { index, what } of suspects) {
+    try {
+      strict.decode(mine[index]);
+    } catch {
+      throw new CliError('INVALID_UTF8', `${what}: the argument is not valid UTF-8`);
+    }
+  }
+}
+
 async function* arrayItems(texts: string[]): AsyncGenerator<Item> {
   for (let i = 0; i < texts.length; i++) yield { index: i, text: texts[i], where: `text ${i + 1}` };
 }
@@ -158,9 +196,10 @@ function record(model: string, it: Item, e: Embedding, withText: boolean): strin
 }
 
 export async function embedCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
+    tokens: true,
     options: {
       pooling: { type: 'string' },
       role: { type: 'string' },
@@ -194,6 +233,12 @@ export async function embedCommand(argv: string[]): Promise<void> {
   if (input !== undefined && texts.length) throw usage('give texts as arguments or with --input, not both');
   if (input === undefined && !texts.length) throw usage(`embed needs at least one TEXT (or --input FILE, or '-' for stdin)`);
   if (values.compare && (input !== undefined || texts.length !== 2)) throw usage('--compare takes exactly two texts');
+  // The texts (positionals after MODEL) and --prompt: text the model reads, so bytes must be UTF-8.
+  const textArgs = tokens.filter((t) => t.kind === 'positional').slice(1);
+  refuseNonUtf8Args(argv, [
+    ...textArgs.map((t, k) => ({ index: t.index, what: `text ${k + 1}` })),
+    ...tokens.filter((t) => t.kind === 'option' && t.name === 'prompt').map((t) => ({ index: t.index + (t.inlineValue ? 0 : 1), what: '--prompt' })),
+  ]);
 
   const path = requireModel(modelArg);
   const { Model, Context, cosineSimilarity } = await loadMullama();

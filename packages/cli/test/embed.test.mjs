@@ -1,9 +1,10 @@
 // Transcripts of the seed's CLI examples, bulk input and bad inputs, run as real processes.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Context, Model, cosineSimilarity } from 'mullama';
-import { defaultModelFile, makeHome, run, testdata, tinyBert, tinyLlama } from './helpers.mjs';
+import { cli, defaultModelFile, makeHome, run, testdata, tinyBert, tinyLlama } from './helpers.mjs';
 
 let h;
 beforeAll(() => {
@@ -121,6 +122,30 @@ describe('bulk input', () => {
     const t = await embed(['tiny-bert', '--input', f]);
     expect(t.code).toBe(7);
     expect(t.stderr).toMatch(/INVALID_UTF8: .*latin1.txt: not valid UTF-8/);
+  });
+
+  test('an argument that is not UTF-8 is INVALID_UTF8, never U+FFFD', async () => {
+    // Node cannot pass raw bytes as an argument, so a shell builds them: caf\xe9 is Latin-1.
+    const viaShell = (args) =>
+      new Promise((resolve) => {
+        const child = spawn('bash', ['-c', `exec "$0" "$1" embed ${args}`, process.execPath, cli], {
+          env: { ...process.env, ...h.env, MULLAMA_NO_PROGRESS: '1' },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdin.end();
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const text = await viaShell(`tiny-bert ok "$(printf 'caf\\351')"`);
+    expect(text.code).toBe(7);
+    expect(text.stderr).toMatch(/^mullama: INVALID_UTF8: text 2: the argument is not valid UTF-8/);
+    const prompt = await viaShell(`tiny-bert --prompt "$(printf 'q\\377: ')" ok`);
+    expect(prompt.code).toBe(7);
+    expect(prompt.stderr).toMatch(/INVALID_UTF8: --prompt/);
+    // A real U+FFFD typed by the user is valid UTF-8 and is embedded.
+    const fine = await viaShell(`tiny-bert "caf\u{FFFD}"`);
+    expect(fine.stderr).toBe('');
+    expect(fine.code).toBe(0);
   });
 
   test('a failing line is named', async () => {
