@@ -8,20 +8,6 @@ use common::*;
 use mullama_core::{convert::read_metadata, Context, ContextParams, EmbedOptions, ErrorCode, Model};
 use std::sync::Arc;
 
-/// A small deterministic generator (xorshift64*), so mutants are the same on every machine.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 fn mutants(original: &[u8], data_offset: usize, infos_at: usize, tensor_ends: &[usize], seed: u64) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     // Truncations: the header every 8 bytes, around the data start, around every tensor's end.

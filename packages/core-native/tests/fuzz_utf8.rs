@@ -20,29 +20,6 @@ use common::*;
 use mullama_core::{Context, ContextParams, EmbedOptions, ErrorCode, OverflowPolicy};
 use std::time::{Duration, Instant};
 
-/// xorshift64*: small, deterministic, the same on every machine.
-struct Rng(u64);
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn range(&mut self, lo: u32, hi_inclusive: u32) -> u32 {
-        lo + (self.next() % (hi_inclusive - lo + 1) as u64) as u32
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 fn seed() -> u64 {
     std::env::var("MULLAMA_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)

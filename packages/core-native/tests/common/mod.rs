@@ -2,6 +2,9 @@
 //! how to read the reference vectors. `scripts/gen-testdata.sh` writes that data.
 #![allow(dead_code)]
 
+mod rng;
+pub use rng::Rng;
+
 use mullama_core::{Context, ContextParams, Model};
 use serde_json::Value;
 use std::path::PathBuf;
