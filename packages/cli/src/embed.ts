@@ -24,6 +24,8 @@ Options:
                                          model's prompt for the role goes before each text
                                          (nomic-embed, e5, bge...; 'mullama show' prints them)
   --prompt TEXT                          a prompt of your own before each text ('' for none)
+  --dimensions N                         keep the first N values of each vector (Matryoshka
+                                         models), re-normalised when normalising
   --compare                              with two texts: print their cosine similarity
   --format text|json|ndjson              output (default text: dimension + vector)
   --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
@@ -204,6 +206,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
       pooling: { type: 'string' },
       role: { type: 'string' },
       prompt: { type: 'string' },
+      dimensions: { type: 'string' },
       normalize: { type: 'boolean' },
       'no-normalize': { type: 'boolean' },
       compare: { type: 'boolean' },
@@ -222,6 +225,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const nCtx = intOption('n-ctx', values['n-ctx']);
   const nThreads = intOption('threads', values.threads);
   const batch = intOption('batch', values.batch, 1) ?? 64;
+  const dimensions = intOption('dimensions', values.dimensions, 1);
   const [modelArg, ...rest] = positionals;
   if (!modelArg) throw usage(`embed needs a MODEL (a file path or a store name); see 'mullama embed --help'`);
   let texts = rest;
@@ -246,7 +250,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const ctx = new Context(model, { embeddings: true, nCtx, nThreads, overflow });
   if (values.normalize && values['no-normalize']) throw usage('give --normalize or --no-normalize, not both');
   const normalize = values.normalize ? true : values['no-normalize'] ? false : undefined;
-  const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt };
+  const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt, dimensions };
   try {
     if (values.compare) {
       const items = [...texts.entries()].map(([i, text]) => ({ index: i, text, where: `text ${i + 1}` }));
