@@ -546,7 +546,7 @@ fn tokenizer_json_mutants(g: &mut Gen) {
             });
         }
         // A real-looking charsmap header whose blob sizes point past the end.
-        let mut rng = Rng(0x6368_6172_736d_6170);
+        let mut rng = Rng::new(0x6368_6172_736d_6170);
         for i in 0..6 {
             let bytes: Vec<u8> = (0..4 + i * 7).map(|_| rng.next() as u8).collect();
             let b64 = base64(&bytes);
@@ -688,7 +688,7 @@ fn vocab_txt_mutants(g: &mut Gen) {
     let orig = g.good[F].clone();
     let text = String::from_utf8(orig.clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    let mut inner = Gen { good: g.good, out: Vec::new(), rng: Rng(g.rng.next()) };
+    let mut inner = Gen { good: g.good, out: Vec::new(), rng: Rng::new(g.rng.next()) };
     inner.text_mutants(K, F, 12);
     let mut edit = |what: &str, f: &dyn Fn(&mut Vec<String>)| {
         let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
@@ -855,7 +855,7 @@ fn missing_file_mutants(g: &mut Gen) {
 }
 
 fn mutants(good: &BTreeMap<String, Vec<u8>>, seed: u64) -> Vec<Mutant> {
-    let mut g = Gen { good, out: Vec::new(), rng: Rng(seed) };
+    let mut g = Gen { good, out: Vec::new(), rng: Rng::new(seed) };
     st_mutants(&mut g);
     config_mutants(&mut g);
     if good.contains_key("tokenizer.json") {
@@ -966,7 +966,7 @@ fn fuzz(name: &str, src: &Path, seed: u64, deadline: Instant) -> Report {
 
     let mut all = mutants(&good, seed);
     // Seeded shuffle, so that running out of time leaves out a few of every kind, not one kind.
-    let mut rng = Rng(seed ^ 0x5eed);
+    let mut rng = Rng::new(seed ^ 0x5eed);
     for i in (1..all.len()).rev() {
         all.swap(i, rng.below(i + 1));
     }

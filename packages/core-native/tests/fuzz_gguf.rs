@@ -30,7 +30,7 @@ fn mutants(original: &[u8], data_offset: usize, infos_at: usize, tensor_ends: &[
         }
     }
     // Random bytes anywhere in the header (metadata, tensor infos).
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for i in 0..1000 {
         let mut m = original.to_vec();
         for _ in 0..1 + i % 3 {

@@ -1,7 +1,7 @@
 //! The fuzz tiers' random numbers: xorshift64*, small and deterministic, so a seed names the same
 //! mutants on every machine (a failure prints its seed; rerun with it to get the same case).
 
-pub struct Rng(pub u64);
+pub struct Rng(u64);
 
 impl Rng {
     /// xorshift has a fixed point at 0, so a zero seed becomes 1.
