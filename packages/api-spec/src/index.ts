@@ -8,6 +8,8 @@
  * Conventions the generator understands:
  * - Numeric aliases below (`U32`, `Usize`, `U64`, `F32`) fix the native type of a `number`.
  * - `Vector` is a dense f32 vector (`Float32Array` in Node, numpy float32 in Python, `Vec<f32>`/`&[f32]` in Rust).
+ * - `QuantizedVector` is an int8 or uint8 vector; `VectorOrEmbedding` (parameters only) a vector
+ *   or an `Embedding`, compared with its embedding space checked.
  * - A method returning `Promise<T>` is async (Node promise, Python sync + asyncio variants).
  * - `@default` on a field gives its default value; `@alias` on an enum member adds a parse alias.
  * - `@infallible` marks a call that cannot fail (no Result in Rust).
@@ -21,6 +23,16 @@ export type U64 = number;
 export type Usize = number;
 export type F32 = number;
 export type Vector = Float32Array;
+/**
+ * A quantized vector: `Int8Array` for `Precision.Int8` and `Binary`, `Uint8Array` for `Uint8`
+ * and `Ubinary` (numpy int8/uint8 in Python, `QuantizedVector::Int8`/`Uint8` in Rust).
+ */
+export type QuantizedVector = Int8Array | Uint8Array;
+/**
+ * What the similarity functions compare: a vector, or an `Embedding`, whose `space` is then
+ * checked (`SPACE_MISMATCH` when two embeddings come from different spaces).
+ */
+export type VectorOrEmbedding = Vector | Embedding;
 
 /** How token vectors become one text vector. */
 export enum PoolingStrategy {
@@ -65,6 +77,27 @@ export enum EmbedRole {
    * @alias passage
    */
   Document = "document",
+}
+
+/**
+ * The number type of `Embedding.quantized`, with sentence-transformers' `quantize_embeddings`
+ * semantics. `Binary` and `Ubinary` keep one bit per dimension (value > 0), packed 8 to a byte,
+ * first dimension in the highest bit: 32 times smaller, compared with `hammingDistance`.
+ */
+export enum Precision {
+  /** No quantized form: `Embedding.quantized` is absent. */
+  Float32 = "float32",
+  /**
+   * One signed byte per dimension: each dimension's range (`EmbedOptions.ranges`, else the
+   * call's own vectors) cut into 256 steps, from -128.
+   */
+  Int8 = "int8",
+  /** One unsigned byte per dimension: as `Int8`, from 0. */
+  Uint8 = "uint8",
+  /** Packed sign bits as signed bytes (each byte minus 128), as sentence-transformers stores them. */
+  Binary = "binary",
+  /** Packed sign bits as unsigned bytes. */
+  Ubinary = "ubinary",
 }
 
 /** Output type of a converted model. */
@@ -161,6 +194,13 @@ export enum ErrorCode {
    * @exit 15
    */
   Io = "IO",
+  /**
+   * Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
+   * precision or prompt differ: `Embedding.space`) were compared.
+   * @http 400
+   * @exit 18
+   */
+  SpaceMismatch = "SPACE_MISMATCH",
 }
 
 /**
@@ -351,6 +391,20 @@ export interface EmbedOptions {
    * @cli --prompt
    */
   prompt?: string;
+  /**
+   * Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
+   * dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
+   * sentence-transformers does without calibration; refused when they are equal, e.g. one text).
+   * @default Precision.Float32
+   * @cli --precision
+   */
+  precision?: Precision;
+  /**
+   * Calibration of `Int8`/`Uint8`: the minimum of every dimension, then the maximum (2 ×
+   * dimensions values; `quantizationRanges` computes them from a sample of your corpus). Values
+   * outside a range saturate at the ends. Part of the embedding space.
+   */
+  ranges?: Vector;
 }
 
 /** One text's vector and what happened on the way. */
@@ -367,6 +421,14 @@ export interface Embedding {
   truncated: boolean;
   /** The prompt put before the text (from `role`, `prompt` or the model's default), if any. */
   prompt?: string;
+  /** The vector quantized, when `EmbedOptions.precision` asks for it. */
+  quantized?: QuantizedVector;
+  /**
+   * The embedding space this vector lives in: 16 hex digits over the model's fingerprint,
+   * pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are
+   * comparable only within one space; stable across runs, languages and machines.
+   */
+  space: string;
 }
 
 /** Running totals of a context's work since it was created. */
@@ -417,6 +479,11 @@ export interface ModelInfo {
   /** The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`). */
   defaultPrompt?: string;
 
+  /**
+   * 16 hex digits identifying the weights: a SHA-256 over the file's header (metadata and tensor
+   * table) and samples of every tensor's bytes. The model part of `Embedding.space`.
+   */
+  fingerprint: string;
   /** True for bidirectional encoders (BERT), false for causal decoders. */
   isEncoder: boolean;
   vocabSize: Usize;
@@ -496,13 +563,26 @@ export declare class Context {
 }
 
 /**
- * Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
+ * Cosine similarity in [-1, 1]; 0 when a vector is all zeros. Two embeddings must share their
+ * `space` (`SPACE_MISMATCH`).
  * @cli mullama embed MODEL A B --compare
  */
-export declare function cosineSimilarity(a: Vector, b: Vector): F32;
+export declare function cosineSimilarity(a: VectorOrEmbedding, b: VectorOrEmbedding): F32;
 
-/** Dot product. */
-export declare function dotProduct(a: Vector, b: Vector): F32;
+/** Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`). */
+export declare function dotProduct(a: VectorOrEmbedding, b: VectorOrEmbedding): F32;
+
+/**
+ * Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+ * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+ */
+export declare function hammingDistance(a: QuantizedVector, b: QuantizedVector): U32;
+
+/**
+ * The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+ * maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+ */
+export declare function quantizationRanges(vectors: Vector[]): Vector;
 
 /**
  * The vector scaled to unit length; an all-zero vector comes back unchanged.

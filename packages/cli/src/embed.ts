@@ -3,13 +3,13 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { Context as ContextT, Embedding, EmbedOptions, EmbedRole, OverflowPolicy, PoolingStrategy } from 'mullama';
+import type { Context as ContextT, Embedding, EmbedOptions, EmbedRole, OverflowPolicy, PoolingStrategy, Precision } from 'mullama';
 import { CliError, errorCode, usage } from './errors.js';
 import { out, vectorJson, f32 } from './output.js';
 import { Progress } from './progress.js';
 import { requireModel } from './store.js';
 import { loadMullama } from './lib.js';
-import { EmbedRole_VALUES, OverflowPolicy_VALUES, parseEmbedRole, parseOverflowPolicy, parsePoolingStrategy, PoolingStrategy_VALUES } from './generated/idl.js';
+import { EmbedRole_VALUES, OverflowPolicy_VALUES, parseEmbedRole, parseOverflowPolicy, parsePoolingStrategy, parsePrecision, PoolingStrategy_VALUES, Precision_VALUES } from './generated/idl.js';
 
 export const EMBED_HELP = `Usage: mullama embed MODEL [TEXT...] [options]
 
@@ -26,6 +26,13 @@ Options:
   --prompt TEXT                          a prompt of your own before each text ('' for none)
   --dimensions N                         keep the first N values of each vector (Matryoshka
                                          models), re-normalised when normalising
+  --precision ${Precision_VALUES.join('|')}
+                                         print the vectors quantized (sentence-transformers'
+                                         semantics; binary: packed sign bits, 8 per byte)
+  --ranges FILE                          int8/uint8 calibration: a JSON array, every dimension's
+                                         minimum then maximum (needed with --input)
+  --emit-ranges                          print the calibration ranges of the texts (a sample of
+                                         your corpus) as a JSON array, for --ranges
   --compare                              with two texts: print their cosine similarity
   --format text|json|ndjson              output (default text: dimension + vector)
   --input FILE                           one text per line, or JSONL ({"text": ...}); '-' = stdin
@@ -40,6 +47,14 @@ const FORMATS = ['text', 'json', 'ndjson'];
 
 /** `,"prompt":...` when a prompt went before the text (JSON output), else nothing. */
 const promptJson = (e: Embedding) => (e.prompt ? `,"prompt":${JSON.stringify(e.prompt)}` : '');
+
+/** The JSON fields after the counts: prompt, space, and the vector (quantized when asked). */
+function vectorFields(e: Embedding, opts: EmbedOptions): string {
+  const q = e.quantized;
+  const precision = q ? `,"precision":${JSON.stringify(opts.precision)}` : '';
+  return `${promptJson(e)},"space":${JSON.stringify(e.space)}${precision},"embedding":${q ? `[${Array.from(q).join(',')}]` : vectorJson(e.data)}`;
+}
+
 
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
@@ -167,6 +182,41 @@ function refuseNonUtf8Args(argv: string[], checked: { index: number; what: strin
   }
 }
 
+/** `--ranges FILE`: a JSON array of numbers (every dimension's minimum, then its maximum). */
+function readRanges(file: string): Float32Array {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) throw new CliError('IO', `cannot read --ranges ${file}: ${err.message}`);
+    throw usage(`--ranges ${file} is not JSON: ${err.message}`);
+  }
+  if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'number')) throw usage(`--ranges ${file} must hold a JSON array of numbers (what --emit-ranges prints)`);
+  return Float32Array.from(v);
+}
+
+/** `--emit-ranges`: embeds every text (floats) and prints each dimension's minimum, then maximum. */
+async function emitRanges(ctx: ContextT, opts: EmbedOptions, items: AsyncIterable<Item>, batch: number): Promise<void> {
+  const { quantizationRanges } = await loadMullama();
+  const vectors: Float32Array[] = [];
+  let pending: Item[] = [];
+  const flush = async () => {
+    for (const e of await embedBatch(ctx, pending, opts)) vectors.push(e.data);
+    pending = [];
+  };
+  for await (const it of items) {
+    pending.push(it);
+    if (pending.length >= batch) await flush();
+  }
+  if (pending.length) await flush();
+  try {
+    await out(vectorJson(quantizationRanges(vectors)) + '\n');
+  } catch (e) {
+    throw new CliError(errorCode(e) ?? 'ERROR', (e as Error).message);
+  }
+}
+
 async function* arrayItems(texts: string[]): AsyncGenerator<Item> {
   for (let i = 0; i < texts.length; i++) yield { index: i, text: texts[i], where: `text ${i + 1}` };
 }
@@ -189,11 +239,11 @@ async function embedBatch(ctx: ContextT, items: Item[], opts: EmbedOptions): Pro
   }
 }
 
-function record(model: string, it: Item, e: Embedding, withText: boolean): string {
+function record(model: string, it: Item, e: Embedding, opts: EmbedOptions, withText: boolean): string {
   let s = `{"index":${it.index}`;
   if (it.id !== undefined) s += `,"id":${JSON.stringify(it.id)}`;
   if (withText) s += `,"text":${JSON.stringify(it.text)}`;
-  s += `,"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${promptJson(e)},"embedding":${vectorJson(e.data)}}`;
+  s += `,"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${vectorFields(e, opts)}}`;
   return s;
 }
 
@@ -207,6 +257,9 @@ export async function embedCommand(argv: string[]): Promise<void> {
       role: { type: 'string' },
       prompt: { type: 'string' },
       dimensions: { type: 'string' },
+      precision: { type: 'string' },
+      ranges: { type: 'string' },
+      'emit-ranges': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'no-normalize': { type: 'boolean' },
       compare: { type: 'boolean' },
@@ -226,6 +279,8 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const nThreads = intOption('threads', values.threads);
   const batch = intOption('batch', values.batch, 1) ?? 64;
   const dimensions = intOption('dimensions', values.dimensions, 1);
+  const precision = idlChoice('precision', values.precision, parsePrecision, Precision_VALUES) as Precision | undefined;
+  const ranges = values.ranges === undefined ? undefined : readRanges(values.ranges);
   const [modelArg, ...rest] = positionals;
   if (!modelArg) throw usage(`embed needs a MODEL (a file path or a store name); see 'mullama embed --help'`);
   let texts = rest;
@@ -237,6 +292,11 @@ export async function embedCommand(argv: string[]): Promise<void> {
   if (input !== undefined && texts.length) throw usage('give texts as arguments or with --input, not both');
   if (input === undefined && !texts.length) throw usage(`embed needs at least one TEXT (or --input FILE, or '-' for stdin)`);
   if (values.compare && (input !== undefined || texts.length !== 2)) throw usage('--compare takes exactly two texts');
+  if (values['emit-ranges'] && (values.compare || precision)) throw usage('--emit-ranges prints float calibration ranges: give it without --compare or --precision');
+  // Each bulk batch is its own call: calibrated on itself, the batches would not be comparable.
+  if ((precision === 'int8' || precision === 'uint8') && input !== undefined && !ranges) {
+    throw usage(`--precision ${precision} with --input needs --ranges FILE (make one with --emit-ranges over a sample of your texts)`);
+  }
   // The texts (positionals after MODEL) and --prompt: text the model reads, so bytes must be UTF-8.
   const textArgs = tokens.filter((t) => t.kind === 'positional').slice(1);
   refuseNonUtf8Args(argv, [
@@ -250,12 +310,16 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const ctx = new Context(model, { embeddings: true, nCtx, nThreads, overflow });
   if (values.normalize && values['no-normalize']) throw usage('give --normalize or --no-normalize, not both');
   const normalize = values.normalize ? true : values['no-normalize'] ? false : undefined;
-  const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt, dimensions };
+  const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt, dimensions, precision, ranges };
   try {
+    if (values['emit-ranges']) {
+      await emitRanges(ctx, opts, input === undefined ? arrayItems(texts) : readItems(input, () => {}), batch);
+      return;
+    }
     if (values.compare) {
       const items = [...texts.entries()].map(([i, text]) => ({ index: i, text, where: `text ${i + 1}` }));
       const [a, b] = await embedBatch(ctx, items, opts);
-      const sim = cosineSimilarity(a.data, b.data);
+      const sim = cosineSimilarity(a, b);
       if (format === 'text') await out(`${sim.toFixed(6)}\n`);
       else await out(`{"model":${JSON.stringify(modelArg)},"similarity":${f32(sim)}}\n`);
       return;
@@ -291,15 +355,16 @@ async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: s
     for (let k = 0; k < its.length; k++) {
       const it = its[k];
       const e = embs[k];
-      if (format === 'ndjson') await out(record(model, it, e, false) + '\n');
+      if (format === 'ndjson') await out(record(model, it, e, opts, false) + '\n');
       else if (format === 'json') {
-        if (single) await out(`{"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${promptJson(e)},"embedding":${vectorJson(e.data)}}\n`);
+        if (single) await out(`{"model":${JSON.stringify(model)},"dimension":${e.dimension},"tokens":${e.tokens},"input_tokens":${e.inputTokens},"truncated":${e.truncated}${vectorFields(e, opts)}}\n`);
         else {
-          await out((jsonOpen ? ',\n' : `{"model":${JSON.stringify(model)},"data":[\n`) + record(model, it, e, false));
+          await out((jsonOpen ? ',\n' : `{"model":${JSON.stringify(model)},"data":[\n`) + record(model, it, e, opts, false));
           jsonOpen = true;
         }
       } else {
-        await out(`Dimension: ${e.dimension}\n${vectorJson(e.data).replaceAll(',', ', ')}\n`);
+        const values = e.quantized ? `[${Array.from(e.quantized).join(',')}]` : vectorJson(e.data);
+        await out(`Dimension: ${e.dimension}\n${values.replaceAll(',', ', ')}\n`);
       }
     }
     done += its.length;

@@ -48,7 +48,8 @@ export function ollamaRoutes({ models, maxInputs, nCtx, embed }: OllamaDeps): Re
         const texts = none ? [] : textsOf(input, 'input', maxInputs);
         const { embs, tokens } = none ? { embs: [], tokens: 0 } : await embed(name, texts, { overflow: body.truncate === false ? 'error' : 'truncate_end', normalize: true, dimensions });
         const total = process.hrtime.bigint() - t0;
-        return `{"model":${JSON.stringify(name)},"embeddings":[${embs.map((e) => vectorJson(e.data)).join(',')}],"total_duration":${total},"load_duration":${loadDuration},"prompt_eval_count":${tokens}}`;
+        const space = embs.length ? `,"space":${JSON.stringify(embs[0].space)}` : '';
+        return `{"model":${JSON.stringify(name)},"embeddings":[${embs.map((e) => vectorJson(e.data)).join(',')}]${space},"total_duration":${total},"load_duration":${loadDuration},"prompt_eval_count":${tokens}}`;
       },
     },
     // The legacy endpoint: one prompt, the model's own (unnormalised) vector.

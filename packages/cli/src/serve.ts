@@ -142,7 +142,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
         const { embs, tokens } = await embed(name, texts, { overflow: 'error', normalize: true, dimensions });
         const data = embs.map((e, index) => {
           const emb = fmt === 'base64' ? JSON.stringify(base64(e.data)) : vectorJson(e.data);
-          return `{"object":"embedding","index":${index},"embedding":${emb}}`;
+          return `{"object":"embedding","index":${index},"embedding":${emb},"space":${JSON.stringify(e.space)}}`;
         });
         return `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(name)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
       },

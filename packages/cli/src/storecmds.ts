@@ -12,7 +12,7 @@ import { formatBytes, listStore, modelsDir, requireModel, storePath } from './st
 
 export const LIST_HELP = 'Usage: mullama list [--format text|json]\n\nLists the models in the store: name, size, date modified.\n';
 export const SHOW_HELP =
-  'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256.\n';
+  'Usage: mullama show NAME [--format text|json]\n\nFacts about a model: path, architecture, dimension, context length, pooling, size, sha256, and\nits fingerprint (the model part of the space id of every embedding).\n';
 export const RM_HELP = 'Usage: mullama rm NAME...\n\nDeletes models from the store.\n';
 export const CONVERT_HELP =
   `Usage: mullama convert HF_DIR [--type ${ConvertType_VALUES.join('|')}] [--name NAME] [--force]\n\n` +
@@ -96,6 +96,7 @@ export async function showCommand(argv: string[]): Promise<void> {
     parameters: info.parameters,
     size,
     sha256,
+    fingerprint: info.fingerprint,
   };
   if (format === 'json') {
     await out(JSON.stringify(facts) + '\n');
@@ -121,6 +122,7 @@ export async function showCommand(argv: string[]): Promise<void> {
       `parameters      ${facts.parameters}`,
       `size            ${formatBytes(size)} (${size} bytes)`,
       `sha256          ${sha256}`,
+      `fingerprint     ${info.fingerprint}`,
     ].join('\n') + '\n',
   );
 }

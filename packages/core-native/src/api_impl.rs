@@ -5,7 +5,7 @@
 use crate::api::{ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
 use crate::error::Result;
 use crate::Completion;
-use crate::{convert, similarity, store, Context, Model};
+use crate::{convert, quantize, similarity, space, store, Compared, Context, Model, QuantizedVector};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -53,12 +53,22 @@ impl ContextApi for Context {
 pub struct Api;
 
 impl FunctionsApi for Api {
-    fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32> {
-        similarity::try_cosine_similarity(a, b)
+    fn cosine_similarity(a: Compared<'_>, b: Compared<'_>) -> Result<f32> {
+        space::check_same(a.space, b.space)?;
+        similarity::try_cosine_similarity(a.data, b.data)
     }
 
-    fn dot_product(a: &[f32], b: &[f32]) -> Result<f32> {
-        similarity::try_dot_product(a, b)
+    fn dot_product(a: Compared<'_>, b: Compared<'_>) -> Result<f32> {
+        space::check_same(a.space, b.space)?;
+        similarity::try_dot_product(a.data, b.data)
+    }
+
+    fn hamming_distance(a: &QuantizedVector, b: &QuantizedVector) -> Result<u32> {
+        quantize::hamming_distance(a, b)
+    }
+
+    fn quantization_ranges(vectors: &[Vec<f32>]) -> Result<Vec<f32>> {
+        quantize::quantization_ranges(vectors)
     }
 
     fn normalize(vector: &[f32]) -> Vec<f32> {

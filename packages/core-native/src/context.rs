@@ -2,12 +2,13 @@
 //! Thread-safe: any number of threads may call `submit` (or the blocking `embed`) on one
 //! `Context` at once, and their texts are packed into shared micro-batches.
 
-use crate::api::{ContextParams, ContextStats, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy};
+use crate::api::{ContextParams, ContextStats, EmbedOptions, Embedding, OverflowPolicy, PoolingStrategy, Precision};
 use crate::completion::{deliver, wait, Completion};
 use crate::error::{err, Error, ErrorCode, Result};
 use crate::ffi::LlamaPooling;
 use crate::model::Model;
 use crate::queue::{Mode, Queue, Request, Slot};
+use crate::space::SpaceParts;
 use crate::worker::{Worker, WorkerConfig};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -196,16 +197,28 @@ impl Context {
             Ok(v) => v,
             Err(e) => return deliver(done, Err(e)),
         };
+        let normalize = opts.normalize.unwrap_or(self.settings.normalize);
+        let prompt: Option<Arc<str>> = self.model.prompts().resolve(opts.role, opts.prompt.as_deref()).map(Into::into);
+        let space = CallSpace {
+            model: self.model.info().fingerprint.clone(),
+            mode,
+            normalize,
+            dimensions: dimensions.unwrap_or(self.model.info().dimension),
+            precision: opts.precision,
+            ranges: opts.ranges,
+            prompt: prompt.as_deref().unwrap_or("").to_string(),
+        };
+        let done: Completion<Vec<Embedding>> = Box::new(move |r| done(r.and_then(|v| space.finish(v))));
         let slot = Slot::new(texts.len(), done);
         self.queue.push_request(Request {
             texts,
             mode,
-            normalize: opts.normalize.unwrap_or(self.settings.normalize),
+            normalize,
             max_text_tokens: self.settings.max_tokens,
             overflow: opts.overflow.unwrap_or(self.settings.overflow),
             token_budget,
             dimensions,
-            prompt: self.model.prompts().resolve(opts.role, opts.prompt.as_deref()).map(Into::into),
+            prompt,
             slot,
         });
     }
@@ -221,6 +234,11 @@ impl Context {
         }
         if opts.max_tokens == Some(0) {
             return err(ErrorCode::InvalidArgument, "maxTokens must be at least 1");
+        }
+        if let (Precision::Int8 | Precision::Uint8, Some(ranges)) = (opts.precision, &opts.ranges) {
+            // Checked now, so that bad ranges fail the call before any text is run.
+            let kept = opts.dimensions.map_or(dim, |d| d as usize);
+            crate::quantize::quantize(&[vec![0.0; kept]], opts.precision, Some(ranges))?;
         }
         Ok((opts.max_tokens.map(|n| n as usize), opts.dimensions.map(|d| d as usize)))
     }
@@ -263,5 +281,45 @@ pub(crate) fn at_index(n: usize, i: usize, e: Error) -> Error {
         e
     } else {
         Error::new(e.code(), format!("text {i}: {}", e.message()))
+    }
+}
+
+/// What one call's vectors need once they are all computed: their space id and, with a
+/// `precision`, their quantized form (int8 calibrates on the whole call, so it waits for it).
+struct CallSpace {
+    model: String,
+    mode: crate::queue::Mode,
+    normalize: bool,
+    dimensions: usize,
+    precision: Precision,
+    ranges: Option<Vec<f32>>,
+    prompt: String,
+}
+
+impl CallSpace {
+    fn finish(&self, mut v: Vec<Embedding>) -> Result<Vec<Embedding>> {
+        let ranges = self.ranges.as_deref();
+        let quantized = crate::quantize::quantize(&v.iter().map(|e| e.data.as_slice()).collect::<Vec<_>>(), self.precision, ranges)?;
+        let own = match (self.precision, ranges) {
+            (Precision::Int8 | Precision::Uint8, None) => Some(crate::quantize::quantization_ranges(&v.iter().map(|e| e.data.as_slice()).collect::<Vec<_>>())?),
+            _ => None,
+        };
+        let parts = SpaceParts {
+            model: &self.model,
+            mode: self.mode,
+            normalize: self.normalize,
+            dimensions: self.dimensions,
+            precision: self.precision,
+            ranges,
+            prompt: &self.prompt,
+        };
+        let space = parts.id(own.as_deref());
+        for e in v.iter_mut() {
+            e.space = space.clone();
+        }
+        if let Some(q) = quantized {
+            v.iter_mut().zip(q).for_each(|(e, q)| e.quantized = Some(q));
+        }
+        Ok(v)
     }
 }

@@ -12,7 +12,15 @@ use llama_cpp_sys_2 as sys;
 use std::collections::HashSet;
 use std::path::Path;
 
-pub fn check(path: &Path, file_len: u64) -> Result<()> {
+/// Where a checked file's tensor data lies: what the model fingerprint samples.
+pub struct Layout {
+    /// Bytes before the tensor data: the header, metadata and tensor table.
+    pub data_offset: u64,
+    /// Each tensor's (offset from `data_offset`, size in bytes), in table order.
+    pub tensors: Vec<(u64, u64)>,
+}
+
+pub fn check(path: &Path, file_len: u64) -> Result<Layout> {
     let bad = |code: ErrorCode, msg: String| Err(Error::new(code, format!("{}: {msg}", path.display())));
     let meta = match read_metadata(path) {
         Ok(m) => m,
@@ -24,8 +32,9 @@ pub fn check(path: &Path, file_len: u64) -> Result<()> {
             format!("the header ends at byte {} but the file has {file_len}: truncated", meta.data_offset),
         );
     }
-    check_vocab(&meta).or_else(|msg| bad(ErrorCode::ModelInvalid, msg))?;
+    check_vocab(&meta).or_else(|msg| bad(ErrorCode::ModelInvalid, msg).map(|_: Layout| ()))?;
     let data_len = file_len - meta.data_offset;
+    let mut layout = Layout { data_offset: meta.data_offset, tensors: Vec::with_capacity(meta.tensors.len()) };
     let mut names = HashSet::new();
     for t in &meta.tensors {
         let name = &t.name;
@@ -58,7 +67,7 @@ pub fn check(path: &Path, file_len: u64) -> Result<()> {
         let row_bytes = unsafe { sys::ggml_row_size(t.ggml_type as sys::ggml_type, row_len as i64) } as u64;
         let end = rows.and_then(|r| r.checked_mul(row_bytes)).and_then(|size| size.checked_add(t.offset));
         match end {
-            Some(end) if end <= data_len => {}
+            Some(end) if end <= data_len => layout.tensors.push((t.offset, end - t.offset)),
             Some(end) => {
                 return bad(
                     ErrorCode::ModelInvalid,
@@ -68,7 +77,7 @@ pub fn check(path: &Path, file_len: u64) -> Result<()> {
             None => return bad(ErrorCode::ModelInvalid, format!("tensor '{name}' has a size that overflows ({:?})", t.dims)),
         }
     }
-    Ok(())
+    Ok(layout)
 }
 
 /// The vocabulary facts llama.cpp asserts rather than checks: one id per token text, parallel

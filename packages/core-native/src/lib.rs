@@ -18,11 +18,13 @@ mod ffi;
 mod gguf_check;
 mod model;
 mod prompts;
+mod quantize;
 mod generated {
     pub mod api;
 }
 mod queue;
 mod similarity;
+mod space;
 pub mod store;
 mod worker;
 mod wordpiece;
@@ -32,8 +34,10 @@ pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
-    EmbedRole, OverflowPolicy, PoolingStrategy,
+    EmbedRole, OverflowPolicy, PoolingStrategy, Precision,
 };
 pub use api_impl::Api;
 pub use model::{Model, Tokenized};
+pub use quantize::{hamming_distance, quantization_ranges, quantize, QuantizedVector};
 pub use similarity::{normalize, try_cosine_similarity, try_dot_product};
+pub use space::Compared;

@@ -35,7 +35,7 @@ const GGUF_MAGIC: &[u8; 4] = b"GGUF";
 
 /// Checks the file before llama.cpp opens it, so that a wrong path or a non-GGUF file is a
 /// typed error with a clear message rather than whatever the loader does with it.
-fn check_gguf_file(path: &Path) -> Result<()> {
+fn check_gguf_file(path: &Path) -> Result<crate::gguf_check::Layout> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return err(ErrorCode::ModelNotFound, format!("cannot open model file {}: {e}", path.display())),
@@ -87,7 +87,11 @@ impl Model {
     /// Loads a GGUF embedding model from disk.
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
-        check_gguf_file(path)?;
+        let layout = check_gguf_file(path)?;
+        let fingerprint = match crate::space::model_fingerprint(path, &layout) {
+            Ok(f) => f,
+            Err(e) => return err(ErrorCode::ModelNotFound, format!("cannot read model file {}: {e}", path.display())),
+        };
         let raw = match RawModel::load(path) {
             Ok(raw) => raw,
             Err(why) => return err(ErrorCode::ModelInvalid, format!("llama.cpp could not load {}: {why}", path.display())),
@@ -135,6 +139,7 @@ impl Model {
             query_prompt: prompts.query.clone(),
             document_prompt: prompts.document.clone(),
             default_prompt: prompts.default.clone(),
+            fingerprint,
             is_encoder: raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false"),
             vocab_size: raw.n_vocab(),
             size_bytes: raw.size_bytes(),

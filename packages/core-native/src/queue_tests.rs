@@ -96,7 +96,7 @@ fn concurrent_single_text_calls_share_one_group() {
     };
     assert_eq!(g.len(), 100);
     for it in &g {
-        it.slot.fill(it.index, Ok(Embedding { data: vec![0.0], dimension: 1, input_tokens: 2, tokens: 2, truncated: false, prompt: None }));
+        it.slot.fill(it.index, Ok(Embedding { data: vec![0.0], dimension: 1, input_tokens: 2, tokens: 2, truncated: false, prompt: None, quantized: None, space: String::new() }));
     }
     drop(tx);
     assert_eq!(rx.iter().count(), 100, "every call's completion ran once");
@@ -106,7 +106,7 @@ fn concurrent_single_text_calls_share_one_group() {
 fn a_slot_reports_the_first_error_in_input_order_once() {
     let (tx, rx) = channel();
     let s = Slot::new(3, Box::new(move |r: Result<Vec<Embedding>>| tx.send(r.map(|v| v.len()).map_err(|e| e.message().to_string())).unwrap()));
-    let ok = || Ok(Embedding { data: vec![], dimension: 0, input_tokens: 1, tokens: 1, truncated: false, prompt: None });
+    let ok = || Ok(Embedding { data: vec![], dimension: 0, input_tokens: 1, tokens: 1, truncated: false, prompt: None, quantized: None, space: String::new() });
     s.fill(2, Err(Error::new(ErrorCode::EngineFailure, "third")));
     s.fill(0, ok());
     s.fill(1, Err(Error::new(ErrorCode::EngineFailure, "second")));

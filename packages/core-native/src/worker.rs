@@ -170,6 +170,9 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
         tokens: item.tokens.len(),
         truncated: item.truncated,
         prompt: item.prompt.as_deref().map(str::to_string),
+        // Filled in per call, once every vector of the call is done (`context::CallSpace`).
+        quantized: None,
+        space: String::new(),
     })
 }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 const SCENARIO_KEYS: [&str; 6] = ["name", "model", "call", "params", "args", "expect"];
-const EXPECT_KEYS: [&str; 11] = ["error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "value", "vector", "equals"];
+const EXPECT_KEYS: [&str; 12] = ["error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals"];
 
 fn floats(v: &Value) -> Vec<f32> {
     v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
@@ -65,7 +65,7 @@ fn check(s: &Value) {
         }
         checked += 1;
     }
-    for key in ["tokens", "inputTokens", "truncated", "dimension", "prompt"] {
+    for key in ["tokens", "inputTokens", "truncated", "dimension", "prompt", "space"] {
         if let Some(want) = expect.get(key) {
             let got: Vec<Value> = column(name, &out, key, want).into_iter().cloned().collect();
             assert_eq!(&Value::Array(got), want, "{name}: {key}");

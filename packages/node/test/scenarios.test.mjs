@@ -14,7 +14,7 @@ const scenarios = readdirSync(scenarioDir)
   .filter((f) => f.endsWith('.json') && f !== 'reference-texts.json')
   .flatMap((f) => JSON.parse(readFileSync(join(scenarioDir, f), 'utf8')));
 const SCENARIO_KEYS = ['name', 'model', 'call', 'params', 'args', 'expect'];
-const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'value', 'vector', 'equals'];
+const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'space', 'value', 'vector', 'equals'];
 
 const unit = (v) => {
   const n = Math.hypot(...v);
@@ -23,9 +23,12 @@ const unit = (v) => {
 const maxAbsDiff = (a, b) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
 const reference = (model) => JSON.parse(readFileSync(join(TESTDATA, 'reference', `${model}.json`), 'utf8')).items;
 
-/** A result as plain JSON: vectors as arrays, class instances as {class: NAME}. */
+/** A result as plain JSON: vectors as arrays, quantized ones as {int8: [..]} or {uint8: [..]},
+ * class instances as {class: NAME}. */
 function plain(v) {
   if (v instanceof Float32Array) return Array.from(v);
+  if (v instanceof Int8Array) return { int8: Array.from(v) };
+  if (v instanceof Uint8Array) return { uint8: Array.from(v) };
   if (Array.isArray(v)) return v.map(plain);
   for (const cls of ['Model', 'Context']) if (v instanceof mullama[cls]) return { class: cls };
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
@@ -36,7 +39,12 @@ async function run(s) {
   const c = CALLS[s.call];
   if (!c) throw new Error(`${s.name}: no IDL call named ${s.call}`);
   const modelPath = join(TESTDATA, `${s.model}.gguf`);
-  const args = (s.args ?? []).map((a) => (a === '$model' ? modelPath : a));
+  const arg = (a, p) => {
+    if (a === '$model') return modelPath;
+    if (p?.type === 'quantized') return a.int8 ? Int8Array.from(a.int8) : Uint8Array.from(a.uint8);
+    return a;
+  };
+  const args = (s.args ?? []).map((a, i) => arg(a, c.params[i]));
   if (c.kind === 'function') return plain(await mullama[c.node](...args));
   if (c.kind === 'static') return plain(await mullama[c.class][c.node](...args));
   // Instance calls: a Model is the scenario's model; any other class is built on it with `params`.
@@ -78,7 +86,7 @@ describe('shared scenarios', () => {
         });
         checked++;
       }
-      for (const key of ['tokens', 'inputTokens', 'truncated', 'dimension', 'prompt']) {
+      for (const key of ['tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'space']) {
         if (e[key]) {
           expect(column(out, key, e[key])).toEqual(e[key]);
           checked++;

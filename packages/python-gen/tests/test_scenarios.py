@@ -7,6 +7,7 @@ gives the Python names."""
 import asyncio
 import json
 import re
+import types
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ SCENARIOS = [
     for s in json.loads(path.read_text())
 ]
 SCENARIO_KEYS = {"name", "model", "call", "params", "args", "expect"}
-EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "value", "vector", "equals"}
+EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals"}
 
 
 def snake(name: str) -> str:
@@ -38,9 +39,10 @@ def unit(v) -> np.ndarray:
 
 
 def plain(v):
-    """A result as plain JSON: records with the IDL's camelCase keys, vectors as lists."""
+    """A result as plain JSON: records with the IDL's camelCase keys, vectors as lists,
+    quantized vectors as {"int8": [...]} or {"uint8": [...]}."""
     if isinstance(v, np.ndarray):
-        return v.tolist()
+        return {str(v.dtype): v.tolist()} if v.dtype in (np.int8, np.uint8) else v.tolist()
     if isinstance(v, list):
         return [plain(x) for x in v]
     if isinstance(v, (mullama.Model, mullama.Context)):
@@ -58,7 +60,12 @@ def call_args(c, args):
     Python API takes it)."""
     pos, kw = [], {}
     for p, a in zip(c["params"], args):
-        if p["type"] in RECORDS and p["optional"]:
+        if p["type"] == "quantized":
+            (dtype, values), = a.items()
+            pos.append(np.array(values, dtype=dtype))
+        elif p["type"] == "comparable" and isinstance(a, dict):
+            pos.append(types.SimpleNamespace(**a))  # an embedding: anything with data and space
+        elif p["type"] in RECORDS and p["optional"]:
             kw.update({snake(k): x for k, x in a.items()})
         else:
             pos.append(a)
@@ -124,7 +131,7 @@ def test_scenario(s, testdata):
             diff = np.abs(unit(emb["data"]) - unit(refs[text]["pooled"][e["reference"]])).max()
             assert diff <= tol, f"{text}: {diff}"
         checked += 1
-    for key in ("tokens", "inputTokens", "truncated", "dimension", "prompt"):
+    for key in ("tokens", "inputTokens", "truncated", "dimension", "prompt", "space"):
         if key in e:
             assert column(out, key, e[key]) == e[key]
             checked += 1

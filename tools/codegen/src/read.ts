@@ -37,11 +37,13 @@ export function readSchema(file: string): Schema {
       const name = node.typeName.getText();
       if (name in NUMERIC_ALIASES) return { kind: "prim", name: NUMERIC_ALIASES[name] };
       if (name === "Vector") return { kind: "vector" };
+      if (name === "QuantizedVector") return { kind: "quantized" };
+      if (name === "VectorOrEmbedding") return { kind: "comparable" };
       if (enums.has(name)) return { kind: "enum", name };
       if (records.has(name)) return { kind: "record", name };
       if (classes.has(name)) return { kind: "class", name };
     }
-    return fail(node, "type the generator cannot map (use U32/U64/Usize/F32, Vector, string, boolean, an IDL type or T[])");
+    return fail(node, "type the generator cannot map (use U32/U64/Usize/F32, Vector, QuantizedVector, VectorOrEmbedding, string, boolean, an IDL type or T[])");
   };
 
   const docOf = (node: ts.Node): Doc => {
@@ -79,7 +81,7 @@ export function readSchema(file: string): Schema {
 
   const schema: Schema = { enums: [], cliEnums: [], records: [], classes: [], functions: [] };
   for (const st of source.statements) {
-    if (ts.isTypeAliasDeclaration(st)) continue; // the numeric and Vector aliases
+    if (ts.isTypeAliasDeclaration(st)) continue; // the numeric and vector aliases
     if (ts.isEnumDeclaration(st)) {
       const def: EnumDef = { name: st.name.text, doc: docOf(st), members: [] };
       for (const m of st.members) {

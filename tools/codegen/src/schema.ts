@@ -6,6 +6,10 @@ export type Prim = "string" | "bool" | "u32" | "u64" | "usize" | "f32";
 export type TypeRef =
   | { kind: "prim"; name: Prim }
   | { kind: "vector" }
+  /** `QuantizedVector`: int8 or uint8 values (a core enum, a typed array, a numpy array). */
+  | { kind: "quantized" }
+  /** `VectorOrEmbedding`, parameters only: a vector, or an embedding whose space is checked. */
+  | { kind: "comparable" }
   | { kind: "enum"; name: string }
   | { kind: "record"; name: string }
   | { kind: "class"; name: string }

@@ -51,6 +51,23 @@ export function parseEmbedRole(s: string): (typeof EmbedRole_VALUES)[number] | u
   return EmbedRole_SPELLINGS[s.toLowerCase().replace(/-/g, "_")] as (typeof EmbedRole_VALUES)[number] | undefined;
 }
 
+/** Precision: every accepted spelling -> the value the npm package takes. */
+const Precision_SPELLINGS: Readonly<Record<string, string>> = {
+  "float32": "float32",
+  "int8": "int8",
+  "uint8": "uint8",
+  "binary": "binary",
+  "ubinary": "ubinary",
+};
+
+/** Precision's values, in IDL order (for --help and error messages). */
+export const Precision_VALUES = ["float32","int8","uint8","binary","ubinary"] as const;
+
+/** Parses a precision option as the core does; `undefined` when `s` is none of them. */
+export function parsePrecision(s: string): (typeof Precision_VALUES)[number] | undefined {
+  return Precision_SPELLINGS[s.toLowerCase().replace(/-/g, "_")] as (typeof Precision_VALUES)[number] | undefined;
+}
+
 /** ConvertType: every accepted spelling -> the value the npm package takes. */
 const ConvertType_SPELLINGS: Readonly<Record<string, string>> = {
   "f32": "f32",
@@ -81,6 +98,7 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   ENGINE_FAILURE: 500,
   CONVERT_FAILED: 500,
   IO: 500,
+  SPACE_MISMATCH: 400,
   USAGE: 400,
   CHECKSUM_MISMATCH: 502,
   TIMEOUT: 504,
@@ -116,7 +134,8 @@ export const EXIT_STATUS: Readonly<Record<string, number>> = {
   IO: 15,
   CHECKSUM_MISMATCH: 16,
   TIMEOUT: 17,
+  SPACE_MISMATCH: 18,
 };
 
 /** The exit statuses, as `mullama --help` lists them. */
-export const EXIT_STATUS_HELP = "Exit status:\n  0   success\n  1   INTERNAL: A failure with no code of its own (a bug: please report it).\n  2   USAGE: A command-line flag or argument is wrong or missing.\n  3   MODEL_NOT_FOUND: The model file does not exist or cannot be read.\n  4   MODEL_INVALID: The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).\n  5   MODEL_UNSUPPORTED: The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).\n  6   EMPTY_INPUT: A text is empty, or tokenizes to nothing but special tokens.\n  7   INVALID_UTF8: Input bytes are not valid UTF-8.\n  8   INPUT_TOO_LONG: A text has more tokens than the context allows and the overflow policy is `Error`.\n  9   POOLING_UNSUPPORTED: The pooling strategy cannot be applied to this model (`Native` on a decoder).\n  10  DIMENSION_MISMATCH: Two vectors of different lengths were combined.\n  11  CONTEXT_CLOSED: The context was closed and can no longer be used.\n  12  INVALID_ARGUMENT: An argument is out of range or inconsistent.\n  13  ENGINE_FAILURE: llama.cpp failed to tokenize, encode or decode.\n  14  CONVERT_FAILED: A Hugging Face model folder could not be converted to GGUF.\n  15  IO: An operating-system I/O error outside model loading.\n  16  CHECKSUM_MISMATCH: A download did not match its expected sha256.\n  17  TIMEOUT: A network operation passed its deadline (`pull`: `MULLAMA_PULL_TIMEOUT_S`).\n";
+export const EXIT_STATUS_HELP = "Exit status:\n  0   success\n  1   INTERNAL: A failure with no code of its own (a bug: please report it).\n  2   USAGE: A command-line flag or argument is wrong or missing.\n  3   MODEL_NOT_FOUND: The model file does not exist or cannot be read.\n  4   MODEL_INVALID: The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).\n  5   MODEL_UNSUPPORTED: The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).\n  6   EMPTY_INPUT: A text is empty, or tokenizes to nothing but special tokens.\n  7   INVALID_UTF8: Input bytes are not valid UTF-8.\n  8   INPUT_TOO_LONG: A text has more tokens than the context allows and the overflow policy is `Error`.\n  9   POOLING_UNSUPPORTED: The pooling strategy cannot be applied to this model (`Native` on a decoder).\n  10  DIMENSION_MISMATCH: Two vectors of different lengths were combined.\n  11  CONTEXT_CLOSED: The context was closed and can no longer be used.\n  12  INVALID_ARGUMENT: An argument is out of range or inconsistent.\n  13  ENGINE_FAILURE: llama.cpp failed to tokenize, encode or decode.\n  14  CONVERT_FAILED: A Hugging Face model folder could not be converted to GGUF.\n  15  IO: An operating-system I/O error outside model loading.\n  16  CHECKSUM_MISMATCH: A download did not match its expected sha256.\n  17  TIMEOUT: A network operation passed its deadline (`pull`: `MULLAMA_PULL_TIMEOUT_S`).\n  18  SPACE_MISMATCH: Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,\n";

@@ -139,6 +139,61 @@ impl std::fmt::Display for EmbedRole {
     }
 }
 
+/// The number type of `Embedding.quantized`, with sentence-transformers' `quantize_embeddings`
+/// semantics. `Binary` and `Ubinary` keep one bit per dimension (value > 0), packed 8 to a byte,
+/// first dimension in the highest bit: 32 times smaller, compared with `hammingDistance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// No quantized form: `Embedding.quantized` is absent.
+    Float32,
+    /// One signed byte per dimension: each dimension's range (`EmbedOptions.ranges`, else the
+    /// call's own vectors) cut into 256 steps, from -128.
+    Int8,
+    /// One unsigned byte per dimension: as `Int8`, from 0.
+    Uint8,
+    /// Packed sign bits as signed bytes (each byte minus 128), as sentence-transformers stores them.
+    Binary,
+    /// Packed sign bits as unsigned bytes.
+    Ubinary,
+}
+
+impl Precision {
+    /// Every member, in IDL order.
+    pub const ALL: [Precision; 5] = [Precision::Float32, Precision::Int8, Precision::Uint8, Precision::Binary, Precision::Ubinary];
+
+    /// The stable string form shared by every language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Float32 => "float32",
+            Precision::Int8 => "int8",
+            Precision::Uint8 => "uint8",
+            Precision::Binary => "binary",
+            Precision::Ubinary => "ubinary",
+        }
+    }
+
+    /// Parses the string form (case-insensitive, `-` read as `_`).
+    pub fn parse(s: &str) -> Result<Precision> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "float32" => Ok(Precision::Float32),
+            "int8" => Ok(Precision::Int8),
+            "uint8" => Ok(Precision::Uint8),
+            "binary" => Ok(Precision::Binary),
+            "ubinary" => Ok(Precision::Ubinary),
+            _ => Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("unknown Precision {s:?}; expected one of float32, int8, uint8, binary, ubinary"),
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Output type of a converted model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConvertType {
@@ -211,11 +266,14 @@ pub enum ErrorCode {
     ConvertFailed,
     /// An operating-system I/O error outside model loading.
     Io,
+    /// Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
+    /// precision or prompt differ: `Embedding.space`) were compared.
+    SpaceMismatch,
 }
 
 impl ErrorCode {
     /// Every member, in IDL order.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::ModelNotFound,
         ErrorCode::ModelInvalid,
         ErrorCode::ModelUnsupported,
@@ -229,6 +287,7 @@ impl ErrorCode {
         ErrorCode::EngineFailure,
         ErrorCode::ConvertFailed,
         ErrorCode::Io,
+        ErrorCode::SpaceMismatch,
     ];
 
     /// The stable string form shared by every language.
@@ -247,6 +306,7 @@ impl ErrorCode {
             ErrorCode::EngineFailure => "ENGINE_FAILURE",
             ErrorCode::ConvertFailed => "CONVERT_FAILED",
             ErrorCode::Io => "IO",
+            ErrorCode::SpaceMismatch => "SPACE_MISMATCH",
         }
     }
 
@@ -266,7 +326,8 @@ impl ErrorCode {
             "engine_failure" => Ok(ErrorCode::EngineFailure),
             "convert_failed" => Ok(ErrorCode::ConvertFailed),
             "io" => Ok(ErrorCode::Io),
-            _ => Err(Error::new(ErrorCode::InvalidArgument, format!("unknown ErrorCode {s:?}; expected one of MODEL_NOT_FOUND, MODEL_INVALID, MODEL_UNSUPPORTED, EMPTY_INPUT, INVALID_UTF8, INPUT_TOO_LONG, POOLING_UNSUPPORTED, DIMENSION_MISMATCH, CONTEXT_CLOSED, INVALID_ARGUMENT, ENGINE_FAILURE, CONVERT_FAILED, IO"))),
+            "space_mismatch" => Ok(ErrorCode::SpaceMismatch),
+            _ => Err(Error::new(ErrorCode::InvalidArgument, format!("unknown ErrorCode {s:?}; expected one of MODEL_NOT_FOUND, MODEL_INVALID, MODEL_UNSUPPORTED, EMPTY_INPUT, INVALID_UTF8, INPUT_TOO_LONG, POOLING_UNSUPPORTED, DIMENSION_MISMATCH, CONTEXT_CLOSED, INVALID_ARGUMENT, ENGINE_FAILURE, CONVERT_FAILED, IO, SPACE_MISMATCH"))),
         }
     }
 }
@@ -328,7 +389,7 @@ impl Default for ContextParams {
 }
 
 /// Per-call options; an absent field falls back to the context's parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbedOptions {
     /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
@@ -350,6 +411,30 @@ pub struct EmbedOptions {
     /// A prompt of your own, put before every text instead of the role's; `""` for none. Token
     /// counts and `nCtx` include it; truncation never cuts it.
     pub prompt: Option<String>,
+    /// Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
+    /// dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
+    /// sentence-transformers does without calibration; refused when they are equal, e.g. one text).
+    pub precision: Precision,
+    /// Calibration of `Int8`/`Uint8`: the minimum of every dimension, then the maximum (2 ×
+    /// dimensions values; `quantizationRanges` computes them from a sample of your corpus). Values
+    /// outside a range saturate at the ends. Part of the embedding space.
+    pub ranges: Option<Vec<f32>>,
+}
+
+impl Default for EmbedOptions {
+    fn default() -> Self {
+        EmbedOptions {
+            pooling: None,
+            normalize: None,
+            overflow: None,
+            max_tokens: None,
+            dimensions: None,
+            role: None,
+            prompt: None,
+            precision: Precision::Float32,
+            ranges: None,
+        }
+    }
 }
 
 /// One text's vector and what happened on the way.
@@ -367,6 +452,12 @@ pub struct Embedding {
     pub truncated: bool,
     /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
     pub prompt: Option<String>,
+    /// The vector quantized, when `EmbedOptions.precision` asks for it.
+    pub quantized: Option<crate::QuantizedVector>,
+    /// The embedding space this vector lives in: 16 hex digits over the model's fingerprint,
+    /// pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are
+    /// comparable only within one space; stable across runs, languages and machines.
+    pub space: String,
 }
 
 /// Running totals of a context's work since it was created.
@@ -414,6 +505,9 @@ pub struct ModelInfo {
     pub document_prompt: Option<String>,
     /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
     pub default_prompt: Option<String>,
+    /// 16 hex digits identifying the weights: a SHA-256 over the file's header (metadata and tensor
+    /// table) and samples of every tensor's bytes. The model part of `Embedding.space`.
+    pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,
@@ -496,10 +590,17 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
 
 /// The IDL's free functions.
 pub trait FunctionsApi {
-    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros.
-    fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32>;
-    /// Dot product.
-    fn dot_product(a: &[f32], b: &[f32]) -> Result<f32>;
+    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros. Two embeddings must share their
+    /// `space` (`SPACE_MISMATCH`).
+    fn cosine_similarity(a: crate::Compared<'_>, b: crate::Compared<'_>) -> Result<f32>;
+    /// Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`).
+    fn dot_product(a: crate::Compared<'_>, b: crate::Compared<'_>) -> Result<f32>;
+    /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+    fn hamming_distance(a: &crate::QuantizedVector, b: &crate::QuantizedVector) -> Result<u32>;
+    /// The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+    /// maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+    fn quantization_ranges(vectors: &[Vec<f32>]) -> Result<Vec<f32>>;
     /// The vector scaled to unit length; an all-zero vector comes back unchanged.
     fn normalize(vector: &[f32]) -> Vec<f32>;
     /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
@@ -514,14 +615,27 @@ pub trait FunctionsApi {
 pub mod functions {
     use super::*;
 
-    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros.
-    pub fn cosine_similarity(a: &[f32], b: &[f32]) -> Result<f32> {
-        <crate::Api as super::FunctionsApi>::cosine_similarity(a, b)
+    /// Cosine similarity in \[-1, 1\]; 0 when a vector is all zeros. Two embeddings must share their
+    /// `space` (`SPACE_MISMATCH`).
+    pub fn cosine_similarity<'a>(a: impl Into<crate::Compared<'a>>, b: impl Into<crate::Compared<'a>>) -> Result<f32> {
+        <crate::Api as super::FunctionsApi>::cosine_similarity(a.into(), b.into())
     }
 
-    /// Dot product.
-    pub fn dot_product(a: &[f32], b: &[f32]) -> Result<f32> {
-        <crate::Api as super::FunctionsApi>::dot_product(a, b)
+    /// Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`).
+    pub fn dot_product<'a>(a: impl Into<crate::Compared<'a>>, b: impl Into<crate::Compared<'a>>) -> Result<f32> {
+        <crate::Api as super::FunctionsApi>::dot_product(a.into(), b.into())
+    }
+
+    /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+    pub fn hamming_distance(a: &crate::QuantizedVector, b: &crate::QuantizedVector) -> Result<u32> {
+        <crate::Api as super::FunctionsApi>::hamming_distance(a, b)
+    }
+
+    /// The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+    /// maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+    pub fn quantization_ranges(vectors: &[Vec<f32>]) -> Result<Vec<f32>> {
+        <crate::Api as super::FunctionsApi>::quantization_ranges(vectors)
     }
 
     /// The vector scaled to unit length; an all-zero vector comes back unchanged.

@@ -1,6 +1,6 @@
 //! Shared helpers for the core's integration tests: where the generated test data lives and
 //! how to read the reference vectors. `scripts/gen-testdata.sh` writes that data.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 mod rng;
 pub use rng::Rng;

@@ -18,6 +18,32 @@ fn floats(v: &Value) -> Vec<f32> {
     v.as_array().expect("an array of numbers").iter().map(|x| x.as_f64().expect("a number") as f32).collect()
 }
 
+/// A QuantizedVector from {"int8": [...]} or {"uint8": [...]}.
+fn quantized_of(v: &Value) -> core::QuantizedVector {
+    let ints =
+        |x: &Value| x.as_array().expect("an array of integers").iter().map(|n| n.as_i64().expect("an integer")).collect::<Vec<i64>>();
+    match (v.get("int8"), v.get("uint8")) {
+        (Some(x), _) => core::QuantizedVector::Int8(ints(x).into_iter().map(|n| n as i8).collect()),
+        (_, Some(x)) => core::QuantizedVector::Uint8(ints(x).into_iter().map(|n| n as u8).collect()),
+        _ => panic!("a quantized vector is an object with an int8 or a uint8 array of integers"),
+    }
+}
+
+fn quantized_json(v: &core::QuantizedVector) -> Value {
+    match v {
+        core::QuantizedVector::Int8(x) => serde_json::json!({ "int8": x }),
+        core::QuantizedVector::Uint8(x) => serde_json::json!({ "uint8": x }),
+    }
+}
+
+/// A VectorOrEmbedding: an array (a vector), or {"data": [...], "space": "..."}.
+fn compared_of(v: &Value) -> (Vec<f32>, Option<String>) {
+    match v.get("data") {
+        Some(data) => (floats(data), v.get("space").and_then(|s| s.as_str()).map(str::to_string)),
+        None => (floats(v), None),
+    }
+}
+
 /// An IDL integer from JSON. A value the Rust type cannot hold (-1, 2^32 for a u32, 1.5) does
 /// not compile in Rust code; a scenario gets the INVALID_ARGUMENT the bindings answer it with.
 fn uint_of<T: TryFrom<u64>>(v: &Value) -> core::Result<T> {
@@ -123,6 +149,14 @@ fn json_embed_options(v: &core::EmbedOptions) -> Value {
             None => Value::Null,
         },
     );
+    m.insert("precision".into(), Value::from(v.precision.clone().as_str()));
+    m.insert(
+        "ranges".into(),
+        match &v.ranges {
+            Some(x) => Value::from(x.clone().iter().map(|x| *x as f64).collect::<Vec<f64>>()),
+            None => Value::Null,
+        },
+    );
     Value::Object(m)
 }
 
@@ -138,6 +172,8 @@ fn record_embed_options(v: &Value) -> core::Result<core::EmbedOptions> {
             "dimensions" => r.dimensions = Some(uint_of::<u32>(x)?),
             "role" => r.role = Some(core::EmbedRole::parse(&str_of(x)).expect("a known EmbedRole")),
             "prompt" => r.prompt = Some(str_of(x)),
+            "precision" => r.precision = core::Precision::parse(&str_of(x)).expect("a known Precision"),
+            "ranges" => r.ranges = Some(floats(x)),
             other => panic!("unknown EmbedOptions field {other:?}"),
         }
     }
@@ -158,6 +194,14 @@ fn json_embedding(v: &core::Embedding) -> Value {
             None => Value::Null,
         },
     );
+    m.insert(
+        "quantized".into(),
+        match &v.quantized {
+            Some(x) => quantized_json(&x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert("space".into(), Value::from(v.space.clone()));
     Value::Object(m)
 }
 
@@ -221,6 +265,7 @@ fn json_model_info(v: &core::ModelInfo) -> Value {
             None => Value::Null,
         },
     );
+    m.insert("fingerprint".into(), Value::from(v.fingerprint.clone()));
     m.insert("isEncoder".into(), Value::from(v.is_encoder.clone()));
     m.insert("vocabSize".into(), Value::from(v.vocab_size.clone()));
     m.insert("sizeBytes".into(), Value::from(v.size_bytes.clone()));
@@ -348,16 +393,41 @@ pub fn call(
             Ok(Value::Null)
         }
         "cosineSimilarity" => {
-            let a0 = floats(args.get(0).filter(|x| !x.is_null()).expect("argument a"));
-            let a1 = floats(args.get(1).filter(|x| !x.is_null()).expect("argument b"));
-            let out = <core::Api as FunctionsApi>::cosine_similarity(&a0, &a1)?;
+            let a0 = compared_of(args.get(0).filter(|x| !x.is_null()).expect("argument a"));
+            let a1 = compared_of(args.get(1).filter(|x| !x.is_null()).expect("argument b"));
+            let out = <core::Api as FunctionsApi>::cosine_similarity(
+                core::Compared { data: &a0.0, space: a0.1.as_deref() },
+                core::Compared { data: &a1.0, space: a1.1.as_deref() },
+            )?;
             Ok(Value::from(out as f64))
         }
         "dotProduct" => {
-            let a0 = floats(args.get(0).filter(|x| !x.is_null()).expect("argument a"));
-            let a1 = floats(args.get(1).filter(|x| !x.is_null()).expect("argument b"));
-            let out = <core::Api as FunctionsApi>::dot_product(&a0, &a1)?;
+            let a0 = compared_of(args.get(0).filter(|x| !x.is_null()).expect("argument a"));
+            let a1 = compared_of(args.get(1).filter(|x| !x.is_null()).expect("argument b"));
+            let out = <core::Api as FunctionsApi>::dot_product(
+                core::Compared { data: &a0.0, space: a0.1.as_deref() },
+                core::Compared { data: &a1.0, space: a1.1.as_deref() },
+            )?;
             Ok(Value::from(out as f64))
+        }
+        "hammingDistance" => {
+            let a0 = quantized_of(args.get(0).filter(|x| !x.is_null()).expect("argument a"));
+            let a1 = quantized_of(args.get(1).filter(|x| !x.is_null()).expect("argument b"));
+            let out = <core::Api as FunctionsApi>::hamming_distance(&a0, &a1)?;
+            Ok(Value::from(out))
+        }
+        "quantizationRanges" => {
+            let a0 = args
+                .get(0)
+                .filter(|x| !x.is_null())
+                .expect("argument vectors")
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|x| -> core::Result<_> { Ok(floats(x)) })
+                .collect::<core::Result<Vec<_>>>()?;
+            let out = <core::Api as FunctionsApi>::quantization_ranges(&a0)?;
+            Ok(Value::from(out.iter().map(|x| *x as f64).collect::<Vec<f64>>()))
         }
         "normalize" => {
             let a0 = floats(args.get(0).filter(|x| !x.is_null()).expect("argument vector"));

@@ -3,10 +3,10 @@
 // The npm package's API: each IDL class and function over the napi binding, with the IDL's doc
 // comments. Adds nothing to the computation; binding errors become MullamaErrors.
 import * as binding from '../../binding.cjs';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
 import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 
-export { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode };
+export { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode };
 export type { ContextParams, EmbedOptions, Embedding, ContextStats, ModelInfo, ConvertOptions, ConvertReport };
 
 /** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
@@ -17,6 +17,7 @@ function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unk
 const PoolingStrategySpellings: Readonly<Record<string, string>> = { "mean": "mean", "last": "last", "first": "first", "cls": "first", "max": "max", "native": "native" };
 const OverflowPolicySpellings: Readonly<Record<string, string>> = { "error": "error", "truncate_end": "truncate_end", "truncate": "truncate_end", "truncate_start": "truncate_start" };
 const EmbedRoleSpellings: Readonly<Record<string, string>> = { "query": "query", "document": "document", "passage": "document" };
+const PrecisionSpellings: Readonly<Record<string, string>> = { "float32": "float32", "int8": "int8", "uint8": "uint8", "binary": "binary", "ubinary": "ubinary" };
 const ConvertTypeSpellings: Readonly<Record<string, string>> = { "f32": "f32", "f16": "f16", "q8_0": "q8_0" };
 
 function inContextParams(v: ContextParams | undefined): ContextParams | undefined {
@@ -33,6 +34,8 @@ function inEmbedOptions(v: EmbedOptions | undefined): EmbedOptions | undefined {
   if (v.pooling !== undefined) o.pooling = canonical(PoolingStrategySpellings, v.pooling) as PoolingStrategy;
   if (v.overflow !== undefined) o.overflow = canonical(OverflowPolicySpellings, v.overflow) as OverflowPolicy;
   if (v.role !== undefined) o.role = canonical(EmbedRoleSpellings, v.role) as EmbedRole;
+  if (v.precision !== undefined) o.precision = canonical(PrecisionSpellings, v.precision) as Precision;
+  if (Array.isArray(v.ranges)) o.ranges = Float32Array.from(v.ranges as ArrayLike<number>);
   return o;
 }
 
@@ -99,14 +102,33 @@ export class Context extends binding.Context {
   }
 }
 
-/** Cosine similarity in [-1, 1]; 0 when a vector is all zeros. */
-export function cosineSimilarity(a: VectorLike, b: VectorLike): number {
+/**
+ * Cosine similarity in [-1, 1]; 0 when a vector is all zeros. Two embeddings must share their
+ * `space` (`SPACE_MISMATCH`).
+ */
+export function cosineSimilarity(a: Embedding | VectorLike, b: Embedding | VectorLike): number {
   return call(() => binding.cosineSimilarity(a, b));
 }
 
-/** Dot product. */
-export function dotProduct(a: VectorLike, b: VectorLike): number {
+/** Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`). */
+export function dotProduct(a: Embedding | VectorLike, b: Embedding | VectorLike): number {
   return call(() => binding.dotProduct(a, b));
+}
+
+/**
+ * Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+ * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+ */
+export function hammingDistance(a: Int8Array | Uint8Array, b: Int8Array | Uint8Array): number {
+  return call(() => binding.hammingDistance(a, b));
+}
+
+/**
+ * The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+ * maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+ */
+export function quantizationRanges(vectors: VectorLike[]): Float32Array {
+  return call(() => binding.quantizationRanges(vectors));
 }
 
 /** The vector scaled to unit length; an all-zero vector comes back unchanged. */

@@ -28,9 +28,11 @@ __all__ = [
     "EngineFailureError",
     "ConvertFailedError",
     "IoError",
+    "SpaceMismatchError",
     "PoolingStrategy",
     "OverflowPolicy",
     "EmbedRole",
+    "Precision",
     "ConvertType",
     "ErrorCode",
     "ContextParams",
@@ -42,6 +44,8 @@ __all__ = [
     "Context",
     "cosine_similarity",
     "dot_product",
+    "hamming_distance",
+    "quantization_ranges",
     "normalize",
     "convert_model",
     "convert_model_async",
@@ -54,6 +58,9 @@ _Vector: TypeAlias = npt.NDArray[np.float32]
 
 _VectorLike: TypeAlias = Union[npt.ArrayLike, Sequence[float]]
 """What a `Vector` argument accepts: any 1-D numpy array or sequence of numbers."""
+
+_QuantizedVector: TypeAlias = Union[npt.NDArray[np.int8], npt.NDArray[np.uint8]]
+"""A quantized vector: numpy int8 (`int8`, `binary`) or uint8 (`uint8`, `ubinary`)."""
 
 # enums ---------------------------------------------------------------------------------------
 
@@ -94,6 +101,22 @@ class EmbedRole(str, enum.Enum):
     """A search query: the model's `query` prompt."""
     Document = "document"
     """A document to be found: the model's `document` prompt (else its `passage` or `corpus` one)."""
+
+class Precision(str, enum.Enum):
+    """The number type of `Embedding.quantized`, with sentence-transformers' `quantize_embeddings` semantics. `Binary` and `Ubinary` keep one bit per dimension (value > 0), packed 8 to a byte, first dimension in the highest bit: 32 times smaller, compared with `hammingDistance`."""
+
+    def __new__(cls, value: str) -> Self: ...
+
+    Float32 = "float32"
+    """No quantized form: `Embedding.quantized` is absent."""
+    Int8 = "int8"
+    """One signed byte per dimension: each dimension's range (`EmbedOptions.ranges`, else the call's own vectors) cut into 256 steps, from -128."""
+    Uint8 = "uint8"
+    """One unsigned byte per dimension: as `Int8`, from 0."""
+    Binary = "binary"
+    """Packed sign bits as signed bytes (each byte minus 128), as sentence-transformers stores them."""
+    Ubinary = "ubinary"
+    """Packed sign bits as unsigned bytes."""
 
 class ConvertType(str, enum.Enum):
     """Output type of a converted model."""
@@ -138,6 +161,8 @@ class ErrorCode(str, enum.Enum):
     """A Hugging Face model folder could not be converted to GGUF."""
     Io = "IO"
     """An operating-system I/O error outside model loading."""
+    SpaceMismatch = "SPACE_MISMATCH"
+    """Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions, precision or prompt differ: `Embedding.space`) were compared."""
 
 # errors --------------------------------------------------------------------------------------
 
@@ -184,6 +209,9 @@ class ConvertFailedError(MullamaError):
 
 class IoError(MullamaError):
     """An operating-system I/O error outside model loading."""
+
+class SpaceMismatchError(MullamaError):
+    """Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions, precision or prompt differ: `Embedding.space`) were compared."""
 
 # records -------------------------------------------------------------------------------------
 
@@ -252,6 +280,12 @@ class Embedding:
     @property
     def prompt(self) -> str | None:
         """The prompt put before the text (from `role`, `prompt` or the model's default), if any."""
+    @property
+    def quantized(self) -> _QuantizedVector | None:
+        """The vector quantized, when `EmbedOptions.precision` asks for it."""
+    @property
+    def space(self) -> str:
+        """The embedding space this vector lives in: 16 hex digits over the model's fingerprint, pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are comparable only within one space; stable across runs, languages and machines."""
 
 @final
 class ContextStats:
@@ -314,6 +348,9 @@ class ModelInfo:
     def default_prompt(self) -> str | None:
         """The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`)."""
     @property
+    def fingerprint(self) -> str:
+        """16 hex digits identifying the weights: a SHA-256 over the file's header (metadata and tensor table) and samples of every tensor's bytes. The model part of `Embedding.space`."""
+    @property
     def is_encoder(self) -> bool:
         """True for bidirectional encoders (BERT), false for causal decoders."""
     @property
@@ -369,14 +406,14 @@ class Context:
     """Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches."""
 
     def __new__(cls, model: Model, params: ContextParams | None = None) -> Self: ...
-    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> Embedding:
-        """Embeds one text."""
-    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> asyncio.Future[Embedding]:
-        """Embeds one text."""
-    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> list[Embedding]:
-        """Embeds many texts at once; results are in input order."""
-    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None) -> asyncio.Future[list[Embedding]]:
-        """Embeds many texts at once; results are in input order."""
+    def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> Embedding:
+        """Embeds one text. `precision=None` means `Precision.Float32`."""
+    def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[Embedding]:
+        """Embeds one text. `precision=None` means `Precision.Float32`."""
+    def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> list[Embedding]:
+        """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
+    def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[list[Embedding]]:
+        """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""
     def close(self) -> None:
@@ -389,11 +426,17 @@ class Context:
 
 # functions -----------------------------------------------------------------------------------
 
-def cosine_similarity(a: _VectorLike, b: _VectorLike) -> float:
-    """Cosine similarity in [-1, 1]; 0 when a vector is all zeros."""
+def cosine_similarity(a: Embedding | _VectorLike, b: Embedding | _VectorLike) -> float:
+    """Cosine similarity in [-1, 1]; 0 when a vector is all zeros. Two embeddings must share their `space` (`SPACE_MISMATCH`)."""
 
-def dot_product(a: _VectorLike, b: _VectorLike) -> float:
-    """Dot product."""
+def dot_product(a: Embedding | _VectorLike, b: Embedding | _VectorLike) -> float:
+    """Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`)."""
+
+def hamming_distance(a: _QuantizedVector, b: _QuantizedVector) -> int:
+    """Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`."""
+
+def quantization_ranges(vectors: Sequence[_VectorLike]) -> _Vector:
+    """The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its maximum, over the vectors (sentence-transformers' `calibration_embeddings`)."""
 
 def normalize(vector: _VectorLike) -> _Vector:
     """The vector scaled to unit length; an all-zero vector comes back unchanged."""

@@ -25,6 +25,10 @@ function jsType(t: TypeRef): string {
       return { string: "String", bool: "bool", u32: "u32", usize: "u32", u64: "i64", f32: "f64" }[t.name];
     case "vector":
       return "Float32Array";
+    case "quantized":
+      return "Either<Int8Array, Uint8Array>";
+    case "comparable":
+      return "Either3<Float32Array, Vec<f64>, EmbeddingLike>";
     case "enum":
     case "record":
     case "class":
@@ -63,6 +67,7 @@ function toJs(t: TypeRef, e: string): string {
   if (t.kind === "prim" && t.name === "u64") return `${e} as i64`;
   if (t.kind === "prim" && t.name === "f32") return `${e} as f64`;
   if (t.kind === "vector") return `vector_ret(${e})`;
+  if (t.kind === "quantized") return `quantized_ret(${e})`;
   if (t.kind === "enum" || t.kind === "record") return `${e}.into()`;
   if (t.kind === "array") return `${e}.into_iter().map(Into::into).collect()`;
   return e;
@@ -97,6 +102,7 @@ function emitInputRecord(r: RecordDef): string {
     return `${docLines(f.doc, "    ")}    ${attr}pub ${ident}: Option<${isInt(f.type) ? "f64" : jsType(f.type)}>,`;
   });
   const needsDefault = r.fields.some((f) => f.default);
+  // (A typed-array field is neither Debug nor Clone in napi-rs: such a record derives Default only.)
   const conv = r.fields.map((f) => {
     const { ident } = napiIdent(f.name);
     const core = rust.ident(f.name);
@@ -104,14 +110,14 @@ function emitInputRecord(r: RecordDef): string {
       const some = checkedInt(f.type, "x", f.name);
       return `${core}: match v.${ident} {\n                Some(x) => ${f.default ? some : `Some(${some})`},\n                None => ${f.default ? `d.${core}` : "None"},\n            },`;
     }
-    const into = f.type.kind === "enum" || f.type.kind === "record" ? ".map(Into::into)" : "";
+    const into = f.type.kind === "enum" || f.type.kind === "record" ? ".map(Into::into)" : f.type.kind === "vector" ? ".map(|a| a.to_vec())" : "";
     return f.default ? `${core}: v.${ident}${into}.unwrap_or(d.${core}),` : `${core}: v.${ident}${into},`;
   });
   return `${SEP}
 // interface ${r.name} (input)
 
 ${docLines(r.doc)}#[napi(object)]
-#[derive(Debug, Clone, Default)]
+#[derive(${r.fields.some((f) => f.type.kind === "vector") ? "Default" : "Debug, Clone, Default"})]
 pub struct ${r.name} {
 ${fields.join("\n")}
 }
@@ -164,6 +170,7 @@ ${conv.join("\n")}
  * integers and texts arrive raw and are checked by `prep` (an infallible call cannot refuse). */
 function argType(p: Param, checked: boolean): string {
   if (p.type.kind === "vector") return "Either<Float32Array, Vec<f64>>";
+  if (p.type.kind === "array" && p.type.of.kind === "vector") return "Vec<Either<Float32Array, Vec<f64>>>";
   if (p.type.kind === "class") return `&${p.type.name}`;
   const t = checked ? jsInType(p.type) : jsType(p.type);
   return p.optional ? `Option<${t}>` : t;
@@ -183,6 +190,9 @@ function prep(p: Param, env: string): string | undefined {
   if (isTexts(p.type)) return `let ${id} = texts_arg(&${id})${fail};`;
   if (p.type.kind === "record") return `let ${id} = core::${p.type.name}::try_from(${id}${p.optional ? ".unwrap_or_default()" : ""})${fail};`;
   if (p.type.kind === "vector") return `let ${id} = vector_arg(&${id});`;
+  if (p.type.kind === "array" && p.type.of.kind === "vector") return `let ${id}: Vec<Vec<f32>> = ${id}.iter().map(vector_arg).collect();`;
+  if (p.type.kind === "comparable") return `let ${id} = compared_arg(&${id});`;
+  if (p.type.kind === "quantized") return `let ${id} = quantized_arg(&${id});`;
   if (p.type.kind === "class") return `let ${id} = ${id}.inner.clone();`;
   return undefined;
 }
@@ -208,7 +218,8 @@ function ownedArg(p: Param): string {
 /** The argument passed to the core's trait method, from a prepared value `e`. */
 function coreArg(p: Param, e: string, owned: boolean): string {
   if (p.type.kind === "prim" && p.type.name === "string") return `&${e}`;
-  if (p.type.kind === "array" || p.type.kind === "vector") return `&${e}`;
+  if (p.type.kind === "array" || p.type.kind === "vector" || p.type.kind === "quantized") return `&${e}`;
+  if (p.type.kind === "comparable") return `core::Compared { data: &${e}.0, space: ${e}.1.as_deref() }`;
   if (p.type.kind === "record") return owned ? e : `${e}.clone()`;
   if (p.type.kind === "enum") return `${e}.into()`;
   return e;
@@ -438,6 +449,39 @@ fn vector_arg(v: &Either<Float32Array, Vec<f64>>) -> Vec<f32> {
 /// IDL \`Vector\` result: handed to JS without a copy (an external ArrayBuffer over the Vec).
 fn vector_ret(v: Vec<f32>) -> Float32Array {
     Float32Array::new(v)
+}
+
+/// What an IDL \`VectorOrEmbedding\` argument accepts besides a vector: an \`Embedding\` (or any
+/// object with its \`data\` and \`space\`), compared with its space checked.
+#[napi(object)]
+pub struct EmbeddingLike {
+    pub data: Either<Float32Array, Vec<f64>>,
+    pub space: Option<String>,
+}
+
+/// IDL \`VectorOrEmbedding\` argument: the values, and the space of an embedding.
+fn compared_arg(v: &Either3<Float32Array, Vec<f64>, EmbeddingLike>) -> (Vec<f32>, Option<String>) {
+    match v {
+        Either3::A(a) => (a.to_vec(), None),
+        Either3::B(b) => (b.iter().map(|x| *x as f32).collect(), None),
+        Either3::C(e) => (vector_arg(&e.data), e.space.clone()),
+    }
+}
+
+/// IDL \`QuantizedVector\` argument: an Int8Array or a Uint8Array, copied.
+fn quantized_arg(v: &Either<Int8Array, Uint8Array>) -> core::QuantizedVector {
+    match v {
+        Either::A(a) => core::QuantizedVector::Int8(a.to_vec()),
+        Either::B(b) => core::QuantizedVector::Uint8(b.to_vec()),
+    }
+}
+
+/// IDL \`QuantizedVector\` result: an Int8Array or a Uint8Array over the Vec, without a copy.
+fn quantized_ret(v: core::QuantizedVector) -> Either<Int8Array, Uint8Array> {
+    match v {
+        core::QuantizedVector::Int8(x) => Either::A(Int8Array::new(x)),
+        core::QuantizedVector::Uint8(x) => Either::B(Uint8Array::new(x)),
+    }
 }
 `;
 

@@ -20,13 +20,20 @@ function spellings(e: EnumDef): string {
   return `const ${e.name}Spellings: Readonly<Record<string, string>> = { ${pairs.join(", ")} };\n`;
 }
 
-const hasEnumFields = (r: RecordDef) => r.fields.some((f) => f.type.kind === "enum");
+/** Input records the wrapper copies first: with enum fields (aliases) or vector fields (napi
+ * takes only a Float32Array there; JavaScript callers may pass a number[]). */
+const needsCopyIn = (r: RecordDef) => r.fields.some((f) => f.type.kind === "enum" || f.type.kind === "vector");
 
-/** A record's enum fields canonicalised, in a copy (the caller's object is left alone). */
+/** A record's enum fields canonicalised and vector fields made Float32Arrays, in a copy (the
+ * caller's object is left alone). */
 function recordIn(r: RecordDef): string {
   const fixes = r.fields
-    .filter((f) => f.type.kind === "enum")
-    .map((f) => `  if (v.${f.name} !== undefined) o.${f.name} = canonical(${(f.type as { name: string }).name}Spellings, v.${f.name}) as ${(f.type as { name: string }).name};`);
+    .filter((f) => f.type.kind === "enum" || f.type.kind === "vector")
+    .map((f) =>
+      f.type.kind === "vector"
+        ? `  if (Array.isArray(v.${f.name})) o.${f.name} = Float32Array.from(v.${f.name} as ArrayLike<number>);`
+        : `  if (v.${f.name} !== undefined) o.${f.name} = canonical(${(f.type as { name: string }).name}Spellings, v.${f.name}) as ${(f.type as { name: string }).name};`,
+    );
   return `function in${r.name}(v: ${r.name} | undefined): ${r.name} | undefined {
   if (v === undefined || v === null || typeof v !== 'object') return v;
   const o = { ...v };
@@ -39,7 +46,7 @@ ${fixes.join("\n")}
 /** The argument as passed to the binding: enums and records with enums canonicalised. */
 function argIn(p: Param): string {
   if (p.type.kind === "enum") return `canonical(${p.type.name}Spellings, ${p.name}) as ${p.type.name}`;
-  if (p.type.kind === "record" && hasEnumFields(RECORDS.get(p.type.name)!)) return `in${p.type.name}(${p.name})`;
+  if (p.type.kind === "record" && needsCopyIn(RECORDS.get(p.type.name)!)) return `in${p.type.name}(${p.name})`;
   return p.name;
 }
 
@@ -50,6 +57,10 @@ function tsType(t: TypeRef, pos: "param" | "return"): string {
       return { string: "string", bool: "boolean", u32: "number", u64: "number", usize: "number", f32: "number" }[t.name];
     case "vector":
       return pos === "param" ? "VectorLike" : "Float32Array";
+    case "quantized":
+      return "Int8Array | Uint8Array";
+    case "comparable":
+      return "Embedding | VectorLike";
     case "enum":
     case "record":
     case "class":
@@ -114,7 +125,7 @@ function emitFunction(f: Callable): string {
 export function emitNodeApi(s: Schema, header: string): string {
   RECORDS = new Map(s.records.map((r) => [r.name, r]));
   const paramTypes = [...s.classes.flatMap((c) => [...(c.ctor?.params ?? []), ...c.methods.flatMap((m) => m.params)]), ...s.functions.flatMap((f) => f.params)].map((p) => p.type);
-  const inputs = s.records.filter((r) => hasEnumFields(r) && paramTypes.some((t) => t.kind === "record" && t.name === r.name));
+  const inputs = s.records.filter((r) => needsCopyIn(r) && paramTypes.some((t) => t.kind === "record" && t.name === r.name));
   const enumArgs = s.enums.filter((e) => paramTypes.some((t) => t.kind === "enum" && t.name === e.name) || inputs.some((r) => r.fields.some((f) => f.type.kind === "enum" && f.type.name === e.name)));
   const enums = s.enums.map((e) => e.name);
   const records = s.records.map((r) => r.name);
@@ -144,7 +155,8 @@ ${[...s.classes.map(emitClass), ...s.functions.map(emitFunction)].join("\n")}`;
 /** The type the built typings must have, written from the IDL side. */
 function expected(t: TypeRef, pos: "param" | "return"): string {
   if (t.kind === "vector") return pos === "param" ? "Float32Array | number[]" : "Float32Array";
-  if (t.kind === "array") return `${expected(t.of, pos)}[]`;
+  if (t.kind === "comparable") return "Embedding | Float32Array | number[]";
+  if (t.kind === "array") return `(${expected(t.of, pos)})[]`;
   return tsType(t, pos);
 }
 
@@ -160,7 +172,7 @@ export function emitNodeTypeTest(s: Schema, header: string): string {
   lines.push("", "// Records: the same keys, optional where the IDL's are, with the same value types.");
   for (const r of s.records) {
     lines.push(`expectTypeOf<Plain<${r.name}>>().toEqualTypeOf<Plain<Idl.${r.name}>>();`);
-    for (const f of r.fields.filter((f) => f.type.kind === "vector")) lines.push(`expectTypeOf<${r.name}['${f.name}']>().toEqualTypeOf<Float32Array>();`);
+    for (const f of r.fields.filter((f) => f.type.kind === "vector")) lines.push(`expectTypeOf<${r.name}['${f.name}']>().toEqualTypeOf<Float32Array${f.optional ? " | undefined" : ""}>();`);
   }
   lines.push("", "// Classes.");
   for (const c of s.classes) {

@@ -17,6 +17,10 @@ function pyType(t: TypeRef, arg = false): string {
       return { string: "str", bool: "bool", u32: "int", u64: "int", usize: "int", f32: "float" }[t.name];
     case "vector":
       return arg ? "_VectorLike" : "_Vector";
+    case "quantized":
+      return "_QuantizedVector";
+    case "comparable":
+      return "Embedding | _VectorLike";
     case "enum":
       return arg ? `${t.name} | str` : t.name;
     case "record":
@@ -170,6 +174,9 @@ _Vector: TypeAlias = npt.NDArray[np.float32]
 
 _VectorLike: TypeAlias = Union[npt.ArrayLike, Sequence[float]]
 """What a \`Vector\` argument accepts: any 1-D numpy array or sequence of numbers."""
+
+_QuantizedVector: TypeAlias = Union[npt.NDArray[np.int8], npt.NDArray[np.uint8]]
+"""A quantized vector: numpy int8 (\`int8\`, \`binary\`) or uint8 (\`uint8\`, \`ubinary\`)."""
 
 ${SECTION("enums")}
 

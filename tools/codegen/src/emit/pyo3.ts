@@ -56,6 +56,8 @@ function outType(t: TypeRef): string {
       return { string: "String", bool: "bool", u32: "u32", u64: "u64", usize: "usize", f32: "f32" }[t.name];
     case "vector":
       return "Py<PyArray1<f32>>";
+    case "quantized":
+      return "Py<PyAny>";
     case "enum":
       return "Py<PyAny>";
     default:
@@ -66,6 +68,7 @@ function outType(t: TypeRef): string {
 /** Converts core value `e` of type `t` for an output record. */
 function outConv(t: TypeRef, e: string): string {
   if (t.kind === "vector") return `vector_ret(py, ${e})`;
+  if (t.kind === "quantized") return `quantized_ret(py, ${e})`;
   if (t.kind === "enum") return `${enumHelpers(t.name).ret}(py, ${e})?`;
   return e;
 }
@@ -302,6 +305,10 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
           const some = intArg(f.type, "&v", python.ident(f.name));
           return `        ${fid}: match ${fid} {\n            Some(v) => ${f.default ? some : `Some(${some})`},\n            None => ${f.default ? defaultExpr(f) : "None"},\n        },`;
         }
+        if (f.type.kind === "vector") {
+          s.params.push(`${fid}: Option<Bound<${lt}, PyAny>>`);
+          return `        ${fid}: match ${fid} {\n            Some(v) => Some(vector_arg(&v)?),\n            None => None,\n        },`;
+        }
         s.params.push(`${fid}: Option<${outType(f.type)}>`);
         return f.default ? `        ${fid}: ${fid}.unwrap_or(${defaultExpr(f)}),` : `        ${fid},`;
       });
@@ -312,6 +319,12 @@ function shape(c: Callable, records: Map<string, RecordDef>, lt: string): Shape 
       s.sig.push(n);
       s.prep.push(`    let ${n} = vector_arg(&${n})?;`);
       s.call.push(`&${n}`);
+    } else if (p.type.kind === "comparable" || p.type.kind === "quantized" || (p.type.kind === "array" && p.type.of.kind === "vector")) {
+      const conv = p.type.kind === "comparable" ? "compared_arg" : p.type.kind === "quantized" ? "quantized_arg" : "vectors_arg";
+      s.params.push(`${n}: Bound<${lt}, PyAny>`);
+      s.sig.push(n);
+      s.prep.push(`    let ${n} = ${conv}(&${n})?;`);
+      s.call.push(p.type.kind === "comparable" ? `core::Compared { data: &${n}.0, space: ${n}.1.as_deref() }` : `&${n}`);
     } else if (isText(p.type) && !p.optional) {
       s.params.push(`${n}: Bound<${lt}, PyAny>`);
       s.sig.push(n);
@@ -374,6 +387,9 @@ function emitCallable(c: Callable, records: Map<string, RecordDef>, target: { ca
     } else if (!c.fallible) {
       ret = c.returns.kind === "vector" ? " -> PyResult<Py<PyArray1<f32>>>" : ` -> PyResult<${outType(c.returns)}>`;
       body = `${inner}    let out = py.detach(move || ${call});\n    Ok(${c.returns.kind === "vector" ? "vector_ret(py, out)" : "out"})`;
+    } else if (c.returns.kind === "vector") {
+      ret = " -> PyResult<Py<PyArray1<f32>>>";
+      body = `${inner}    let out = py.detach(move || ${call});\n    Ok(vector_ret(py, out.map_err(|e| to_py_err(py, e))?))`;
     } else if (c.returns.kind === "prim" || (c.returns.kind === "array" && c.returns.of.kind === "prim")) {
       ret = ` -> PyResult<${c.returns.kind === "array" ? `Vec<${outType(c.returns.of)}>` : outType(c.returns)}>`;
       body = `${inner}    let out = py.detach(move || ${call});\n    out.map_err(|e| to_py_err(py, e))`;

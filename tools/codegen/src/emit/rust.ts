@@ -23,6 +23,10 @@ export function ownedType(t: TypeRef): string {
       return { string: "String", bool: "bool", u32: "u32", u64: "u64", usize: "usize", f32: "f32" }[t.name];
     case "vector":
       return "Vec<f32>";
+    case "quantized":
+      return "crate::QuantizedVector";
+    case "comparable":
+      throw new Error("rust emitter: VectorOrEmbedding is a parameter type only");
     case "enum":
     case "record":
       return t.name;
@@ -40,6 +44,8 @@ function paramType(p: Param): string {
   const t = p.type;
   if (t.kind === "prim" && t.name === "string") return "&str";
   if (t.kind === "vector") return "&[f32]";
+  if (t.kind === "quantized") return "&crate::QuantizedVector";
+  if (t.kind === "comparable") return "crate::Compared<'_>";
   if (t.kind === "array") return `&[${ownedType(t.of)}]`;
   return ownedType(t);
 }
@@ -133,6 +139,7 @@ function borrowedArg(p: Param): string {
   const id = rust.ident(p.name);
   if (p.type.kind === "prim" && p.type.name === "string") return `${id}.to_owned()`;
   if (p.type.kind === "vector" || p.type.kind === "array") return `${id}.to_vec()`;
+  if (p.type.kind === "quantized") return `${id}.clone()`;
   return id;
 }
 
@@ -185,12 +192,15 @@ ${fns.map((f) => signature(f, null)).join("\n")}
  */
 function emitFunctionsModule(fns: Callable[]): string {
   const items = fns.map((f) => {
-    const params = f.params.map((p) => `${rust.ident(p.name)}: ${paramType(p)}`);
+    // A VectorOrEmbedding takes anything that converts: `&[f32]`, `&Vec<f32>`, `&Embedding`.
+    const comparable = f.params.some((p) => p.type.kind === "comparable");
+    const params = f.params.map((p) => `${rust.ident(p.name)}: ${p.type.kind === "comparable" ? "impl Into<crate::Compared<'a>>" : paramType(p)}`);
     let ret = ownedType(f.returns);
     if (f.fallible) ret = `Result<${ret}>`;
     const arrow = ret === "()" ? "" : ` -> ${ret}`;
-    return `${rustdocLines(f.doc, "    ")}    pub fn ${rust.ident(f.name)}(${params.join(", ")})${arrow} {
-        <crate::Api as super::FunctionsApi>::${rust.ident(f.name)}(${f.params.map((p) => rust.ident(p.name)).join(", ")})
+    const args = f.params.map((p) => rust.ident(p.name) + (p.type.kind === "comparable" ? ".into()" : ""));
+    return `${rustdocLines(f.doc, "    ")}    pub fn ${rust.ident(f.name)}${comparable ? "<'a>" : ""}(${params.join(", ")})${arrow} {
+        <crate::Api as super::FunctionsApi>::${rust.ident(f.name)}(${args.join(", ")})
     }`;
   });
   return `/// The IDL's free functions, callable without naming the trait.

@@ -6,7 +6,9 @@
 // - packages/core-native/tests/generated/scenario_calls.rs: the same table as Rust code (Rust
 //   has no reflection): JSON arguments -> IDL types -> the core's traits -> JSON results.
 // Results are plain JSON in every language (records with the IDL's camelCase keys, vectors as
-// arrays, class instances as {"class": NAME}), so one set of expectations checks them all.
+// arrays, quantized vectors as {"int8": [...]} or {"uint8": [...]}, class instances as
+// {"class": NAME}), so one set of expectations checks them all. A VectorOrEmbedding argument is
+// an array (a vector) or {"data": [...], "space": "..."} (an embedding).
 
 import { node, python, rust } from "../names.ts";
 import type { Callable, ClassDef, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
@@ -21,7 +23,7 @@ interface CallEntry {
   rust: string;
 }
 
-const typeName = (t: TypeRef): string => (t.kind === "prim" ? t.name : t.kind === "array" ? `${typeName(t.of)}[]` : t.kind === "vector" || t.kind === "void" ? t.kind : t.name);
+const typeName = (t: TypeRef): string => (t.kind === "prim" ? t.name : t.kind === "array" ? `${typeName(t.of)}[]` : "name" in t ? t.name : t.kind);
 const names = (n: string) => ({ node: node.ident(n), python: python.ident(n), rust: rust.ident(n) });
 const entryParams = (ps: Param[]) => ps.map((p) => ({ name: p.name, type: typeName(p.type), optional: p.optional }));
 
@@ -48,6 +50,10 @@ function fromJson(t: TypeRef, v: string): string {
       return `uint_of::<${{ u32: "u32", u64: "u64", usize: "usize" }[t.name]}>(${v})?`;
     case "vector":
       return `floats(${v})`;
+    case "quantized":
+      return `quantized_of(${v})`;
+    case "comparable":
+      return `compared_of(${v})`;
     case "enum":
       return `core::${t.name}::parse(&str_of(${v})).expect("a known ${t.name}")`;
     case "record":
@@ -66,6 +72,10 @@ function toJson(t: TypeRef, e: string): string {
       return t.name === "f32" ? `Value::from(${e} as f64)` : `Value::from(${e})`;
     case "vector":
       return `Value::from(${e}.iter().map(|x| *x as f64).collect::<Vec<f64>>())`;
+    case "quantized":
+      return `quantized_json(&${e})`;
+    case "comparable":
+      throw new Error("scenario emitter: VectorOrEmbedding is a parameter type only");
     case "enum":
       return `Value::from(${e}.as_str())`;
     case "record":
@@ -81,7 +91,8 @@ function toJson(t: TypeRef, e: string): string {
 
 /** An argument as the trait takes it (borrowed where `paramType` borrows). */
 function passed(p: Param, id: string): string {
-  if ((p.type.kind === "prim" && p.type.name === "string") || p.type.kind === "vector" || p.type.kind === "array") return `&${id}`;
+  if ((p.type.kind === "prim" && p.type.name === "string") || p.type.kind === "vector" || p.type.kind === "array" || p.type.kind === "quantized") return `&${id}`;
+  if (p.type.kind === "comparable") return `core::Compared { data: &${id}.0, space: ${id}.1.as_deref() }`;
   return id;
 }
 
@@ -164,6 +175,31 @@ fn str_of(v: &Value) -> String {
 
 fn floats(v: &Value) -> Vec<f32> {
     v.as_array().expect("an array of numbers").iter().map(|x| x.as_f64().expect("a number") as f32).collect()
+}
+
+/// A QuantizedVector from {"int8": [...]} or {"uint8": [...]}.
+fn quantized_of(v: &Value) -> core::QuantizedVector {
+    let ints = |x: &Value| x.as_array().expect("an array of integers").iter().map(|n| n.as_i64().expect("an integer")).collect::<Vec<i64>>();
+    match (v.get("int8"), v.get("uint8")) {
+        (Some(x), _) => core::QuantizedVector::Int8(ints(x).into_iter().map(|n| n as i8).collect()),
+        (_, Some(x)) => core::QuantizedVector::Uint8(ints(x).into_iter().map(|n| n as u8).collect()),
+        _ => panic!("a quantized vector is an object with an int8 or a uint8 array of integers"),
+    }
+}
+
+fn quantized_json(v: &core::QuantizedVector) -> Value {
+    match v {
+        core::QuantizedVector::Int8(x) => serde_json::json!({ "int8": x }),
+        core::QuantizedVector::Uint8(x) => serde_json::json!({ "uint8": x }),
+    }
+}
+
+/// A VectorOrEmbedding: an array (a vector), or {"data": [...], "space": "..."}.
+fn compared_of(v: &Value) -> (Vec<f32>, Option<String>) {
+    match v.get("data") {
+        Some(data) => (floats(data), v.get("space").and_then(|s| s.as_str()).map(str::to_string)),
+        None => (floats(v), None),
+    }
 }
 
 /// An IDL integer from JSON. A value the Rust type cannot hold (-1, 2^32 for a u32, 1.5) does

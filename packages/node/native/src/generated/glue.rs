@@ -80,6 +80,39 @@ fn vector_ret(v: Vec<f32>) -> Float32Array {
     Float32Array::new(v)
 }
 
+/// What an IDL `VectorOrEmbedding` argument accepts besides a vector: an `Embedding` (or any
+/// object with its `data` and `space`), compared with its space checked.
+#[napi(object)]
+pub struct EmbeddingLike {
+    pub data: Either<Float32Array, Vec<f64>>,
+    pub space: Option<String>,
+}
+
+/// IDL `VectorOrEmbedding` argument: the values, and the space of an embedding.
+fn compared_arg(v: &Either3<Float32Array, Vec<f64>, EmbeddingLike>) -> (Vec<f32>, Option<String>) {
+    match v {
+        Either3::A(a) => (a.to_vec(), None),
+        Either3::B(b) => (b.iter().map(|x| *x as f32).collect(), None),
+        Either3::C(e) => (vector_arg(&e.data), e.space.clone()),
+    }
+}
+
+/// IDL `QuantizedVector` argument: an Int8Array or a Uint8Array, copied.
+fn quantized_arg(v: &Either<Int8Array, Uint8Array>) -> core::QuantizedVector {
+    match v {
+        Either::A(a) => core::QuantizedVector::Int8(a.to_vec()),
+        Either::B(b) => core::QuantizedVector::Uint8(b.to_vec()),
+    }
+}
+
+/// IDL `QuantizedVector` result: an Int8Array or a Uint8Array over the Vec, without a copy.
+fn quantized_ret(v: core::QuantizedVector) -> Either<Int8Array, Uint8Array> {
+    match v {
+        core::QuantizedVector::Int8(x) => Either::A(Int8Array::new(x)),
+        core::QuantizedVector::Uint8(x) => Either::B(Uint8Array::new(x)),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // enum PoolingStrategy
 
@@ -202,6 +235,57 @@ impl From<core::EmbedRole> for EmbedRole {
 }
 
 // ---------------------------------------------------------------------------------------------
+// enum Precision
+
+/// The number type of `Embedding.quantized`, with sentence-transformers' `quantize_embeddings`
+/// semantics. `Binary` and `Ubinary` keep one bit per dimension (value > 0), packed 8 to a byte,
+/// first dimension in the highest bit: 32 times smaller, compared with `hammingDistance`.
+#[napi(string_enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// No quantized form: `Embedding.quantized` is absent.
+    #[napi(value = "float32")]
+    Float32,
+    /// One signed byte per dimension: each dimension's range (`EmbedOptions.ranges`, else the
+    /// call's own vectors) cut into 256 steps, from -128.
+    #[napi(value = "int8")]
+    Int8,
+    /// One unsigned byte per dimension: as `Int8`, from 0.
+    #[napi(value = "uint8")]
+    Uint8,
+    /// Packed sign bits as signed bytes (each byte minus 128), as sentence-transformers stores them.
+    #[napi(value = "binary")]
+    Binary,
+    /// Packed sign bits as unsigned bytes.
+    #[napi(value = "ubinary")]
+    Ubinary,
+}
+
+impl From<Precision> for core::Precision {
+    fn from(v: Precision) -> Self {
+        match v {
+            Precision::Float32 => core::Precision::Float32,
+            Precision::Int8 => core::Precision::Int8,
+            Precision::Uint8 => core::Precision::Uint8,
+            Precision::Binary => core::Precision::Binary,
+            Precision::Ubinary => core::Precision::Ubinary,
+        }
+    }
+}
+
+impl From<core::Precision> for Precision {
+    fn from(v: core::Precision) -> Self {
+        match v {
+            core::Precision::Float32 => Precision::Float32,
+            core::Precision::Int8 => Precision::Int8,
+            core::Precision::Uint8 => Precision::Uint8,
+            core::Precision::Binary => Precision::Binary,
+            core::Precision::Ubinary => Precision::Ubinary,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // enum ConvertType
 
 /// Output type of a converted model.
@@ -287,6 +371,10 @@ pub enum ErrorCode {
     /// An operating-system I/O error outside model loading.
     #[napi(value = "IO")]
     Io,
+    /// Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
+    /// precision or prompt differ: `Embedding.space`) were compared.
+    #[napi(value = "SPACE_MISMATCH")]
+    SpaceMismatch,
 }
 
 impl From<ErrorCode> for core::ErrorCode {
@@ -305,6 +393,7 @@ impl From<ErrorCode> for core::ErrorCode {
             ErrorCode::EngineFailure => core::ErrorCode::EngineFailure,
             ErrorCode::ConvertFailed => core::ErrorCode::ConvertFailed,
             ErrorCode::Io => core::ErrorCode::Io,
+            ErrorCode::SpaceMismatch => core::ErrorCode::SpaceMismatch,
         }
     }
 }
@@ -325,6 +414,7 @@ impl From<core::ErrorCode> for ErrorCode {
             core::ErrorCode::EngineFailure => ErrorCode::EngineFailure,
             core::ErrorCode::ConvertFailed => ErrorCode::ConvertFailed,
             core::ErrorCode::Io => ErrorCode::Io,
+            core::ErrorCode::SpaceMismatch => ErrorCode::SpaceMismatch,
         }
     }
 }
@@ -403,7 +493,7 @@ impl TryFrom<ContextParams> for core::ContextParams {
 
 /// Per-call options; an absent field falls back to the context's parameters.
 #[napi(object)]
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct EmbedOptions {
     /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
@@ -425,12 +515,21 @@ pub struct EmbedOptions {
     /// A prompt of your own, put before every text instead of the role's; `""` for none. Token
     /// counts and `nCtx` include it; truncation never cuts it.
     pub prompt: Option<String>,
+    /// Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
+    /// dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
+    /// sentence-transformers does without calibration; refused when they are equal, e.g. one text).
+    pub precision: Option<Precision>,
+    /// Calibration of `Int8`/`Uint8`: the minimum of every dimension, then the maximum (2 ×
+    /// dimensions values; `quantizationRanges` computes them from a sample of your corpus). Values
+    /// outside a range saturate at the ends. Part of the embedding space.
+    pub ranges: Option<Float32Array>,
 }
 
 impl TryFrom<EmbedOptions> for core::EmbedOptions {
     type Error = core::Error;
 
     fn try_from(v: EmbedOptions) -> core::Result<Self> {
+        let d = core::EmbedOptions::default();
         Ok(core::EmbedOptions {
             pooling: v.pooling.map(Into::into),
             normalize: v.normalize,
@@ -445,6 +544,8 @@ impl TryFrom<EmbedOptions> for core::EmbedOptions {
             },
             role: v.role.map(Into::into),
             prompt: v.prompt,
+            precision: v.precision.map(Into::into).unwrap_or(d.precision),
+            ranges: v.ranges.map(|a| a.to_vec()),
         })
     }
 }
@@ -467,6 +568,12 @@ pub struct Embedding {
     pub truncated: bool,
     /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
     pub prompt: Option<String>,
+    /// The vector quantized, when `EmbedOptions.precision` asks for it.
+    pub quantized: Option<Either<Int8Array, Uint8Array>>,
+    /// The embedding space this vector lives in: 16 hex digits over the model's fingerprint,
+    /// pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are
+    /// comparable only within one space; stable across runs, languages and machines.
+    pub space: String,
 }
 
 impl From<core::Embedding> for Embedding {
@@ -478,6 +585,8 @@ impl From<core::Embedding> for Embedding {
             tokens: v.tokens as u32,
             truncated: v.truncated,
             prompt: v.prompt,
+            quantized: v.quantized.map(|x| quantized_ret(x)),
+            space: v.space,
         }
     }
 }
@@ -539,6 +648,9 @@ pub struct ModelInfo {
     pub document_prompt: Option<String>,
     /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
     pub default_prompt: Option<String>,
+    /// 16 hex digits identifying the weights: a SHA-256 over the file's header (metadata and tensor
+    /// table) and samples of every tensor's bytes. The model part of `Embedding.space`.
+    pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: u32,
@@ -563,6 +675,7 @@ impl From<core::ModelInfo> for ModelInfo {
             query_prompt: v.query_prompt,
             document_prompt: v.document_prompt,
             default_prompt: v.default_prompt,
+            fingerprint: v.fingerprint,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size as u32,
             size_bytes: v.size_bytes as i64,
@@ -756,20 +869,50 @@ impl Context {
 // ---------------------------------------------------------------------------------------------
 // free functions
 
-/// Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
+/// Cosine similarity in [-1, 1]; 0 when a vector is all zeros. Two embeddings must share their
+/// `space` (`SPACE_MISMATCH`).
 #[napi]
-pub fn cosine_similarity(env: Env, a: Either<Float32Array, Vec<f64>>, b: Either<Float32Array, Vec<f64>>) -> Result<f64> {
-    let a = vector_arg(&a);
-    let b = vector_arg(&b);
-    core::Api::cosine_similarity(&a, &b).map(|v| v as f64).map_err(|e| throw(&env, e))
+pub fn cosine_similarity(
+    env: Env,
+    a: Either3<Float32Array, Vec<f64>, EmbeddingLike>,
+    b: Either3<Float32Array, Vec<f64>, EmbeddingLike>,
+) -> Result<f64> {
+    let a = compared_arg(&a);
+    let b = compared_arg(&b);
+    core::Api::cosine_similarity(core::Compared { data: &a.0, space: a.1.as_deref() }, core::Compared { data: &b.0, space: b.1.as_deref() })
+        .map(|v| v as f64)
+        .map_err(|e| throw(&env, e))
 }
 
-/// Dot product.
+/// Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`).
 #[napi]
-pub fn dot_product(env: Env, a: Either<Float32Array, Vec<f64>>, b: Either<Float32Array, Vec<f64>>) -> Result<f64> {
-    let a = vector_arg(&a);
-    let b = vector_arg(&b);
-    core::Api::dot_product(&a, &b).map(|v| v as f64).map_err(|e| throw(&env, e))
+pub fn dot_product(
+    env: Env,
+    a: Either3<Float32Array, Vec<f64>, EmbeddingLike>,
+    b: Either3<Float32Array, Vec<f64>, EmbeddingLike>,
+) -> Result<f64> {
+    let a = compared_arg(&a);
+    let b = compared_arg(&b);
+    core::Api::dot_product(core::Compared { data: &a.0, space: a.1.as_deref() }, core::Compared { data: &b.0, space: b.1.as_deref() })
+        .map(|v| v as f64)
+        .map_err(|e| throw(&env, e))
+}
+
+/// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+#[napi]
+pub fn hamming_distance(env: Env, a: Either<Int8Array, Uint8Array>, b: Either<Int8Array, Uint8Array>) -> Result<u32> {
+    let a = quantized_arg(&a);
+    let b = quantized_arg(&b);
+    core::Api::hamming_distance(&a, &b).map_err(|e| throw(&env, e))
+}
+
+/// The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+/// maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+#[napi]
+pub fn quantization_ranges(env: Env, vectors: Vec<Either<Float32Array, Vec<f64>>>) -> Result<Float32Array> {
+    let vectors: Vec<Vec<f32>> = vectors.iter().map(vector_arg).collect();
+    core::Api::quantization_ranges(&vectors).map(|v| vector_ret(v)).map_err(|e| throw(&env, e))
 }
 
 /// The vector scaled to unit length; an all-zero vector comes back unchanged.

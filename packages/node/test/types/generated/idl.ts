@@ -5,7 +5,7 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, ConvertType, ErrorCode, Model, Context, cosineSimilarity, dotProduct, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
@@ -13,12 +13,14 @@ type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${
 expectTypeOf<`${PoolingStrategy}`>().toEqualTypeOf<`${Idl.PoolingStrategy}`>();
 expectTypeOf<`${OverflowPolicy}`>().toEqualTypeOf<`${Idl.OverflowPolicy}`>();
 expectTypeOf<`${EmbedRole}`>().toEqualTypeOf<`${Idl.EmbedRole}`>();
+expectTypeOf<`${Precision}`>().toEqualTypeOf<`${Idl.Precision}`>();
 expectTypeOf<`${ConvertType}`>().toEqualTypeOf<`${Idl.ConvertType}`>();
 expectTypeOf<`${ErrorCode}`>().toEqualTypeOf<`${Idl.ErrorCode}`>();
 
 // Records: the same keys, optional where the IDL's are, with the same value types.
 expectTypeOf<Plain<ContextParams>>().toEqualTypeOf<Plain<Idl.ContextParams>>();
 expectTypeOf<Plain<EmbedOptions>>().toEqualTypeOf<Plain<Idl.EmbedOptions>>();
+expectTypeOf<EmbedOptions['ranges']>().toEqualTypeOf<Float32Array | undefined>();
 expectTypeOf<Plain<Embedding>>().toEqualTypeOf<Plain<Idl.Embedding>>();
 expectTypeOf<Embedding['data']>().toEqualTypeOf<Float32Array>();
 expectTypeOf<Plain<ContextStats>>().toEqualTypeOf<Plain<Idl.ContextStats>>();
@@ -33,22 +35,26 @@ expectTypeOf(Model.load).returns.toEqualTypeOf<Promise<Model>>();
 expectTypeOf(Model.prototype.countTokens).parameters.toEqualTypeOf<[text: string]>();
 expectTypeOf(Model.prototype.countTokens).returns.toEqualTypeOf<number>();
 expectTypeOf(Model.prototype.tokenize).parameters.toEqualTypeOf<[text: string, maxTokens: number]>();
-expectTypeOf(Model.prototype.tokenize).returns.toEqualTypeOf<number[]>();
+expectTypeOf(Model.prototype.tokenize).returns.toEqualTypeOf<(number)[]>();
 expectTypeOf(Context).constructorParameters.toEqualTypeOf<[model: Model, params?: ContextParams | undefined]>();
 expectTypeOf(Context.prototype.getEmbedding).parameters.toEqualTypeOf<[text: string, options?: EmbedOptions | undefined]>();
 expectTypeOf(Context.prototype.getEmbedding).returns.toEqualTypeOf<Promise<Embedding>>();
-expectTypeOf(Context.prototype.getEmbeddingBatch).parameters.toEqualTypeOf<[texts: string[], options?: EmbedOptions | undefined]>();
-expectTypeOf(Context.prototype.getEmbeddingBatch).returns.toEqualTypeOf<Promise<Embedding[]>>();
+expectTypeOf(Context.prototype.getEmbeddingBatch).parameters.toEqualTypeOf<[texts: (string)[], options?: EmbedOptions | undefined]>();
+expectTypeOf(Context.prototype.getEmbeddingBatch).returns.toEqualTypeOf<Promise<(Embedding)[]>>();
 expectTypeOf(Context.prototype.stats).parameters.toEqualTypeOf<[]>();
 expectTypeOf(Context.prototype.stats).returns.toEqualTypeOf<ContextStats>();
 expectTypeOf(Context.prototype.close).parameters.toEqualTypeOf<[]>();
 expectTypeOf(Context.prototype.close).returns.toEqualTypeOf<void>();
 
 // Free functions: Vector arguments also take number[].
-expectTypeOf(cosineSimilarity).parameters.toEqualTypeOf<[a: Float32Array | number[], b: Float32Array | number[]]>();
+expectTypeOf(cosineSimilarity).parameters.toEqualTypeOf<[a: Embedding | Float32Array | number[], b: Embedding | Float32Array | number[]]>();
 expectTypeOf(cosineSimilarity).returns.toEqualTypeOf<number>();
-expectTypeOf(dotProduct).parameters.toEqualTypeOf<[a: Float32Array | number[], b: Float32Array | number[]]>();
+expectTypeOf(dotProduct).parameters.toEqualTypeOf<[a: Embedding | Float32Array | number[], b: Embedding | Float32Array | number[]]>();
 expectTypeOf(dotProduct).returns.toEqualTypeOf<number>();
+expectTypeOf(hammingDistance).parameters.toEqualTypeOf<[a: Int8Array | Uint8Array, b: Int8Array | Uint8Array]>();
+expectTypeOf(hammingDistance).returns.toEqualTypeOf<number>();
+expectTypeOf(quantizationRanges).parameters.toEqualTypeOf<[vectors: (Float32Array | number[])[]]>();
+expectTypeOf(quantizationRanges).returns.toEqualTypeOf<Float32Array>();
 expectTypeOf(normalize).parameters.toEqualTypeOf<[vector: Float32Array | number[]]>();
 expectTypeOf(normalize).returns.toEqualTypeOf<Float32Array>();
 expectTypeOf(convertModel).parameters.toEqualTypeOf<[source: string, destination: string, options?: ConvertOptions | undefined]>();

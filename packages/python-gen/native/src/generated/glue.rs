@@ -194,6 +194,50 @@ fn vector_ret(py: Python<'_>, v: Vec<f32>) -> Py<PyArray1<f32>> {
     PyArray1::from_vec(py, v).unbind()
 }
 
+/// IDL `Vector[]` argument: a 2-D numpy array (one vector per row) or a sequence of vectors.
+fn vectors_arg(v: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<f32>>> {
+    if v.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("expected a list of vectors, got str"));
+    }
+    let rows: Vec<Bound<'_, PyAny>> = v.try_iter()?.collect::<PyResult<_>>()?;
+    rows.iter().map(vector_arg).collect()
+}
+
+/// IDL `VectorOrEmbedding` argument: an object with `data` and `space` (an `Embedding`) is
+/// compared with its space; anything else is read as a vector.
+fn compared_arg(v: &Bound<'_, PyAny>) -> PyResult<(Vec<f32>, Option<String>)> {
+    if v.hasattr("space")? && v.hasattr("data")? {
+        let space: Option<String> = v.getattr("space")?.extract()?;
+        return Ok((vector_arg(&v.getattr("data")?)?, space));
+    }
+    Ok((vector_arg(v)?, None))
+}
+
+/// IDL `QuantizedVector` argument: a numpy int8 or uint8 array (bytes and bytearrays read as
+/// uint8); other dtypes are refused rather than converted, since a cast would change the bits.
+fn quantized_arg(v: &Bound<'_, PyAny>) -> PyResult<core::QuantizedVector> {
+    if let Ok(a) = v.cast::<PyArray1<i8>>() {
+        return Ok(core::QuantizedVector::Int8(a.readonly().as_array().to_vec()));
+    }
+    if let Ok(a) = v.cast::<PyArray1<u8>>() {
+        return Ok(core::QuantizedVector::Uint8(a.readonly().as_array().to_vec()));
+    }
+    if let Ok(b) = v.extract::<Vec<u8>>() {
+        if !v.is_instance_of::<PyList>() {
+            return Ok(core::QuantizedVector::Uint8(b));
+        }
+    }
+    Err(PyTypeError::new_err("expected a quantized vector: a 1-D numpy int8 or uint8 array (Embedding.quantized)"))
+}
+
+/// IDL `QuantizedVector` result: a numpy int8 or uint8 array that owns the Vec.
+fn quantized_ret(py: Python<'_>, v: core::QuantizedVector) -> Py<PyAny> {
+    match v {
+        core::QuantizedVector::Int8(x) => PyArray1::from_vec(py, x).into_any().unbind(),
+        core::QuantizedVector::Uint8(x) => PyArray1::from_vec(py, x).into_any().unbind(),
+    }
+}
+
 /// Settles an asyncio future unless it was cancelled meanwhile (runs on the event loop).
 #[pyfunction]
 fn _settle(future: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -353,6 +397,25 @@ fn embed_role_ret(py: Python<'_>, v: core::EmbedRole) -> PyResult<Py<PyAny>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// enum Precision
+
+static PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn add_precision(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let class = add_enum(m, "Precision", "The number type of `Embedding.quantized`, with sentence-transformers' `quantize_embeddings` semantics. `Binary` and `Ubinary` keep one bit per dimension (value > 0), packed 8 to a byte, first dimension in the highest bit: 32 times smaller, compared with `hammingDistance`.", &[("Float32", core::Precision::Float32.as_str()), ("Int8", core::Precision::Int8.as_str()), ("Uint8", core::Precision::Uint8.as_str()), ("Binary", core::Precision::Binary.as_str()), ("Ubinary", core::Precision::Ubinary.as_str())])?;
+    let _ = PRECISION.set(m.py(), class);
+    Ok(())
+}
+
+fn precision_arg(v: &Bound<'_, PyAny>) -> PyResult<core::Precision> {
+    enum_arg(v, core::Precision::parse)
+}
+
+fn precision_ret(py: Python<'_>, v: core::Precision) -> PyResult<Py<PyAny>> {
+    enum_ret(py, &PRECISION, v.as_str())
+}
+
+// ---------------------------------------------------------------------------------------------
 // enum ConvertType
 
 static CONVERT_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -382,7 +445,7 @@ fn convert_type_ret(py: Python<'_>, v: core::ConvertType) -> PyResult<Py<PyAny>>
 static ERROR_CODE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn add_error_code(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let class = add_enum(m, "ErrorCode", "Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). The server answers each with its own HTTP status, and the command exits with its own status (`@http`, `@exit`; listed by `mullama --help`).", &[("ModelNotFound", core::ErrorCode::ModelNotFound.as_str()), ("ModelInvalid", core::ErrorCode::ModelInvalid.as_str()), ("ModelUnsupported", core::ErrorCode::ModelUnsupported.as_str()), ("EmptyInput", core::ErrorCode::EmptyInput.as_str()), ("InvalidUtf8", core::ErrorCode::InvalidUtf8.as_str()), ("InputTooLong", core::ErrorCode::InputTooLong.as_str()), ("PoolingUnsupported", core::ErrorCode::PoolingUnsupported.as_str()), ("DimensionMismatch", core::ErrorCode::DimensionMismatch.as_str()), ("ContextClosed", core::ErrorCode::ContextClosed.as_str()), ("InvalidArgument", core::ErrorCode::InvalidArgument.as_str()), ("EngineFailure", core::ErrorCode::EngineFailure.as_str()), ("ConvertFailed", core::ErrorCode::ConvertFailed.as_str()), ("Io", core::ErrorCode::Io.as_str())])?;
+    let class = add_enum(m, "ErrorCode", "Stable error codes. Bindings expose them unchanged (Node `err.code`, Python exception classes). The server answers each with its own HTTP status, and the command exits with its own status (`@http`, `@exit`; listed by `mullama --help`).", &[("ModelNotFound", core::ErrorCode::ModelNotFound.as_str()), ("ModelInvalid", core::ErrorCode::ModelInvalid.as_str()), ("ModelUnsupported", core::ErrorCode::ModelUnsupported.as_str()), ("EmptyInput", core::ErrorCode::EmptyInput.as_str()), ("InvalidUtf8", core::ErrorCode::InvalidUtf8.as_str()), ("InputTooLong", core::ErrorCode::InputTooLong.as_str()), ("PoolingUnsupported", core::ErrorCode::PoolingUnsupported.as_str()), ("DimensionMismatch", core::ErrorCode::DimensionMismatch.as_str()), ("ContextClosed", core::ErrorCode::ContextClosed.as_str()), ("InvalidArgument", core::ErrorCode::InvalidArgument.as_str()), ("EngineFailure", core::ErrorCode::EngineFailure.as_str()), ("ConvertFailed", core::ErrorCode::ConvertFailed.as_str()), ("Io", core::ErrorCode::Io.as_str()), ("SpaceMismatch", core::ErrorCode::SpaceMismatch.as_str())])?;
     let _ = ERROR_CODE.set(m.py(), class);
     Ok(())
 }
@@ -598,6 +661,12 @@ pub struct Embedding {
     pub truncated: bool,
     /// The prompt put before the text (from `role`, `prompt` or the model's default), if any.
     pub prompt: Option<String>,
+    /// The vector quantized, when `EmbedOptions.precision` asks for it.
+    pub quantized: Option<Py<PyAny>>,
+    /// The embedding space this vector lives in: 16 hex digits over the model's fingerprint,
+    /// pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are
+    /// comparable only within one space; stable across runs, languages and machines.
+    pub space: String,
 }
 
 impl Embedding {
@@ -609,6 +678,11 @@ impl Embedding {
             tokens: v.tokens,
             truncated: v.truncated,
             prompt: v.prompt,
+            quantized: match v.quantized {
+                Some(x) => Some(quantized_ret(py, x)),
+                None => None,
+            },
+            space: v.space,
         })
     }
 }
@@ -616,7 +690,11 @@ impl Embedding {
 #[pymethods]
 impl Embedding {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        record_repr(slf.as_any(), "Embedding", &["data", "dimension", "input_tokens", "tokens", "truncated", "prompt"])
+        record_repr(
+            slf.as_any(),
+            "Embedding",
+            &["data", "dimension", "input_tokens", "tokens", "truncated", "prompt", "quantized", "space"],
+        )
     }
 }
 
@@ -684,6 +762,9 @@ pub struct ModelInfo {
     pub document_prompt: Option<String>,
     /// The prompt used when a call gives neither `role` nor `prompt` (sentence-transformers' `default_prompt_name`).
     pub default_prompt: Option<String>,
+    /// 16 hex digits identifying the weights: a SHA-256 over the file's header (metadata and tensor
+    /// table) and samples of every tensor's bytes. The model part of `Embedding.space`.
+    pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
     pub vocab_size: usize,
@@ -711,6 +792,7 @@ impl ModelInfo {
             query_prompt: v.query_prompt,
             document_prompt: v.document_prompt,
             default_prompt: v.default_prompt,
+            fingerprint: v.fingerprint,
             is_encoder: v.is_encoder,
             vocab_size: v.vocab_size,
             size_bytes: v.size_bytes,
@@ -739,6 +821,7 @@ impl ModelInfo {
                 "query_prompt",
                 "document_prompt",
                 "default_prompt",
+                "fingerprint",
                 "is_encoder",
                 "vocab_size",
                 "size_bytes",
@@ -900,7 +983,7 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
     fn get_embedding(
         &self,
         py: Python<'_>,
@@ -912,6 +995,8 @@ impl Context {
         dimensions: Option<Bound<'_, PyAny>>,
         role: Option<Bound<'_, PyAny>>,
         prompt: Option<String>,
+        precision: Option<Bound<'_, PyAny>>,
+        ranges: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let text = text_arg(&text)?;
         let options = core::EmbedOptions {
@@ -937,6 +1022,14 @@ impl Context {
                 None => None,
             },
             prompt,
+            precision: match precision {
+                Some(v) => precision_arg(&v)?,
+                None => core::Precision::Float32,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding(&text, options));
@@ -944,7 +1037,7 @@ impl Context {
     }
 
     /// Embeds one text.
-    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
+    #[pyo3(signature = (text, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
     fn get_embedding_async<'py>(
         &self,
         py: Python<'py>,
@@ -956,6 +1049,8 @@ impl Context {
         dimensions: Option<Bound<'py, PyAny>>,
         role: Option<Bound<'py, PyAny>>,
         prompt: Option<String>,
+        precision: Option<Bound<'py, PyAny>>,
+        ranges: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = text_arg(&text)?;
         let options = core::EmbedOptions {
@@ -981,13 +1076,21 @@ impl Context {
                 None => None,
             },
             prompt,
+            precision: match precision {
+                Some(v) => precision_arg(&v)?,
+                None => core::Precision::Float32,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_submit(text, options, done), embedding_ret)
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
     fn get_embedding_batch(
         &self,
         py: Python<'_>,
@@ -999,6 +1102,8 @@ impl Context {
         dimensions: Option<Bound<'_, PyAny>>,
         role: Option<Bound<'_, PyAny>>,
         prompt: Option<String>,
+        precision: Option<Bound<'_, PyAny>>,
+        ranges: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
@@ -1024,6 +1129,14 @@ impl Context {
                 None => None,
             },
             prompt,
+            precision: match precision {
+                Some(v) => precision_arg(&v)?,
+                None => core::Precision::Float32,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         let out = py.detach(move || inner.get_embedding_batch(&texts, options));
@@ -1031,7 +1144,7 @@ impl Context {
     }
 
     /// Embeds many texts at once; results are in input order.
-    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None))]
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
     fn get_embedding_batch_async<'py>(
         &self,
         py: Python<'py>,
@@ -1043,6 +1156,8 @@ impl Context {
         dimensions: Option<Bound<'py, PyAny>>,
         role: Option<Bound<'py, PyAny>>,
         prompt: Option<String>,
+        precision: Option<Bound<'py, PyAny>>,
+        ranges: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let texts = texts_arg(&texts)?;
         let options = core::EmbedOptions {
@@ -1068,6 +1183,14 @@ impl Context {
                 None => None,
             },
             prompt,
+            precision: match precision {
+                Some(v) => precision_arg(&v)?,
+                None => core::Precision::Float32,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
         };
         let inner = self.inner.clone();
         submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
@@ -1103,24 +1226,56 @@ impl Context {
 // ---------------------------------------------------------------------------------------------
 // free functions
 
-/// Cosine similarity in [-1, 1]; 0 when a vector is all zeros.
+/// Cosine similarity in [-1, 1]; 0 when a vector is all zeros. Two embeddings must share their
+/// `space` (`SPACE_MISMATCH`).
 #[pyfunction]
 #[pyo3(signature = (a, b))]
 fn cosine_similarity(py: Python<'_>, a: Bound<'_, PyAny>, b: Bound<'_, PyAny>) -> PyResult<f32> {
-    let a = vector_arg(&a)?;
-    let b = vector_arg(&b)?;
-    let out = py.detach(move || <core::Api as FunctionsApi>::cosine_similarity(&a, &b));
+    let a = compared_arg(&a)?;
+    let b = compared_arg(&b)?;
+    let out = py.detach(move || {
+        <core::Api as FunctionsApi>::cosine_similarity(
+            core::Compared { data: &a.0, space: a.1.as_deref() },
+            core::Compared { data: &b.0, space: b.1.as_deref() },
+        )
+    });
     out.map_err(|e| to_py_err(py, e))
 }
 
-/// Dot product.
+/// Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`).
 #[pyfunction]
 #[pyo3(signature = (a, b))]
 fn dot_product(py: Python<'_>, a: Bound<'_, PyAny>, b: Bound<'_, PyAny>) -> PyResult<f32> {
-    let a = vector_arg(&a)?;
-    let b = vector_arg(&b)?;
-    let out = py.detach(move || <core::Api as FunctionsApi>::dot_product(&a, &b));
+    let a = compared_arg(&a)?;
+    let b = compared_arg(&b)?;
+    let out = py.detach(move || {
+        <core::Api as FunctionsApi>::dot_product(
+            core::Compared { data: &a.0, space: a.1.as_deref() },
+            core::Compared { data: &b.0, space: b.1.as_deref() },
+        )
+    });
     out.map_err(|e| to_py_err(py, e))
+}
+
+/// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
+/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+#[pyfunction]
+#[pyo3(signature = (a, b))]
+fn hamming_distance(py: Python<'_>, a: Bound<'_, PyAny>, b: Bound<'_, PyAny>) -> PyResult<u32> {
+    let a = quantized_arg(&a)?;
+    let b = quantized_arg(&b)?;
+    let out = py.detach(move || <core::Api as FunctionsApi>::hamming_distance(&a, &b));
+    out.map_err(|e| to_py_err(py, e))
+}
+
+/// The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
+/// maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
+#[pyfunction]
+#[pyo3(signature = (vectors))]
+fn quantization_ranges(py: Python<'_>, vectors: Bound<'_, PyAny>) -> PyResult<Py<PyArray1<f32>>> {
+    let vectors = vectors_arg(&vectors)?;
+    let out = py.detach(move || <core::Api as FunctionsApi>::quantization_ranges(&vectors));
+    Ok(vector_ret(py, out.map_err(|e| to_py_err(py, e))?))
 }
 
 /// The vector scaled to unit length; an all-zero vector comes back unchanged.
@@ -1202,6 +1357,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_pooling_strategy(m)?;
     add_overflow_policy(m)?;
     add_embed_role(m)?;
+    add_precision(m)?;
     add_convert_type(m)?;
     add_error_code(m)?;
     m.add_class::<ContextParams>()?;
@@ -1213,6 +1369,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Context>()?;
     m.add_function(wrap_pyfunction!(cosine_similarity, m)?)?;
     m.add_function(wrap_pyfunction!(dot_product, m)?)?;
+    m.add_function(wrap_pyfunction!(hamming_distance, m)?)?;
+    m.add_function(wrap_pyfunction!(quantization_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
     m.add_function(wrap_pyfunction!(convert_model, m)?)?;
     m.add_function(wrap_pyfunction!(convert_model_async, m)?)?;
