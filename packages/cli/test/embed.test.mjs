@@ -221,3 +221,61 @@ describe('bad inputs: one line on stderr, no stack trace', () => {
     expect(r.stdout).toMatch(/--pooling mean\|last\|first\|max\|native/);
   });
 });
+
+describe('--precision, --ranges and the embedding space', () => {
+  const texts = ['A man is eating food.', 'A man is eating pasta.', 'The girl is carrying a baby.'];
+
+  test('--precision ubinary prints the packed bits the library computes, with the space', async () => {
+    const r = await embed(['nomic-embed-text', texts[0], '--precision', 'ubinary', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.precision).toBe('ubinary');
+    expect(o.embedding).toHaveLength(48);
+    const model = await Model.load(defaultModelFile());
+    const ctx = new Context(model, { embeddings: true });
+    const [ref] = await ctx.getEmbeddingBatch([texts[0]], { precision: 'ubinary' });
+    ctx.close();
+    expect(o.embedding).toEqual(Array.from(ref.quantized));
+    expect(o.space).toBe(ref.space);
+  });
+
+  test('int8 over --input takes --ranges from --emit-ranges; without them it is refused', async () => {
+    const f = join(h.home, 'sample.txt');
+    writeFileSync(f, texts.join('\n') + '\n');
+    const refused = await embed(['nomic-embed-text', '--input', f, '--precision', 'int8']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^mullama: USAGE: --precision int8 with --input needs --ranges FILE/);
+    const single = await embed(['nomic-embed-text', texts[0], '--precision', 'int8']);
+    expect(single.code).toBe(12);
+    expect(single.stderr).toMatch(/INVALID_ARGUMENT: .*ranges/);
+
+    const emitted = await embed(['nomic-embed-text', '--input', f, '--emit-ranges']);
+    expect(emitted.code).toBe(0);
+    const ranges = JSON.parse(emitted.stdout);
+    expect(ranges).toHaveLength(768);
+    const rf = join(h.home, 'ranges.json');
+    writeFileSync(rf, emitted.stdout);
+    const r = await embed(['nomic-embed-text', '--input', f, '--precision', 'int8', '--ranges', rf, '--format', 'ndjson', '--batch', '1']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(3);
+    // One calibration for every batch: one space, and each dimension spans about -128..127 over
+    // the sample (not exactly: a text embedded alone differs from its batched self in the 5th digit).
+    expect(new Set(rows.map((x) => x.space)).size).toBe(1);
+    for (let d = 0; d < 384; d++) {
+      const col = rows.map((x) => x.embedding[d]);
+      expect(Math.min(...col)).toBeLessThanOrEqual(-126);
+      expect(Math.max(...col)).toBeGreaterThanOrEqual(125);
+    }
+    const bad = await embed(['nomic-embed-text', texts[0], '--precision', 'int8', '--ranges', f]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is not JSON/);
+  });
+
+  test('show prints the fingerprint the library reports', async () => {
+    const r = await run(['show', 'nomic-embed-text', '--format', 'json'], { env: h.env });
+    expect(r.code).toBe(0);
+    const model = await Model.load(defaultModelFile());
+    expect(JSON.parse(r.stdout).fingerprint).toBe(model.info.fingerprint);
+  });
+});

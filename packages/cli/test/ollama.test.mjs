@@ -69,6 +69,7 @@ describe('/api/embed', () => {
     expect(o.status).toBe(200);
     expect(o.body.embeddings.map((e) => e.length)).toEqual([8, 8]);
     o.body.embeddings.forEach((e, i) => e.forEach((x, j) => expect(x).toBeCloseTo(v.body.data[i].embedding[j], 6)));
+    expect(o.body.space).toBe(v.body.data[0].space);
     expect(o.body).toMatchObject({ model: 'tiny-bert', total_duration: expect.any(Number), load_duration: expect.any(Number), prompt_eval_count: v.body.usage.prompt_tokens });
   });
 

@@ -48,6 +48,10 @@ describe('OpenAI /v1/embeddings', () => {
     expect(norm(v)).toBeCloseTo(1, 4);
     const n = norm(full.slice(0, 8));
     v.forEach((x, i) => expect(x).toBeCloseTo(full[i] / n, 4));
+    // Each vector names its embedding space: the same for one model and options, another with dimensions.
+    expect(f.body.data[0].space).toMatch(/^[0-9a-f]{16}$/);
+    expect(b.body.data[0].space).toBe(f.body.data[0].space);
+    expect(d.body.data[0].space).not.toBe(f.body.data[0].space);
     const big = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: 'x', dimensions: full.length + 1 });
     expect(big.status).toBe(400);
     expect(big.body.error.message).toMatch(/dimensions/);

@@ -119,6 +119,12 @@ impl<'a> From<&'a [f32]> for Compared<'a> {
     }
 }
 
+impl<'a> From<&&'a [f32]> for Compared<'a> {
+    fn from(data: &&'a [f32]) -> Self {
+        Compared { data, space: None }
+    }
+}
+
 impl<'a> From<&'a Vec<f32>> for Compared<'a> {
     fn from(data: &'a Vec<f32>) -> Self {
         Compared { data, space: None }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use mullama_core::{
     Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
-    EmbedRole, OverflowPolicy, PoolingStrategy, Result,
+    EmbedRole, OverflowPolicy, PoolingStrategy, Precision, Result,
 };
 
 pub mod embedding;
