@@ -150,6 +150,14 @@ fn pack_bits(v: &[f32]) -> Vec<u8> {
 
 /// Bits that differ between two packed vectors of the same byte length.
 pub fn hamming_distance(a: &QuantizedVector, b: &QuantizedVector) -> Result<u32> {
+    // A binary byte is its ubinary byte minus 128: mixing the two would count a flipped high
+    // bit in every byte.
+    if std::mem::discriminant(a) != std::mem::discriminant(b) {
+        return err(
+            ErrorCode::InvalidArgument,
+            "one vector is signed (int8, binary) and the other unsigned (uint8, ubinary): compare binary with binary or ubinary with ubinary",
+        );
+    }
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return Err(Error::new(
@@ -199,6 +207,7 @@ mod tests {
         let b2 = quantize(&[[-1.0f32; 9]], Precision::Binary, None).unwrap().unwrap();
         assert_eq!(hamming_distance(&b[0], &b2[0]).unwrap(), 4);
         assert_eq!(hamming_distance(&u[0], &QuantizedVector::Uint8(vec![0])).unwrap_err().code(), ErrorCode::DimensionMismatch);
+        assert_eq!(hamming_distance(&u[0], &b[0]).unwrap_err().code(), ErrorCode::InvalidArgument);
     }
 
     #[test]
