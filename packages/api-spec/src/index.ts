@@ -443,6 +443,20 @@ export interface ContextStats {
   tokens: U64;
 }
 
+/** Where an `EmbeddingStream` stands: what a progress bar shows. */
+export interface StreamProgress {
+  /** Texts pushed. */
+  pushed: U64;
+  /** Texts whose vectors are computed (their batch is done), taken by `next` or not. */
+  embedded: U64;
+  /** Texts `next` has handed out. */
+  delivered: U64;
+  /** Tokens of the embedded texts, special tokens and prompts included. */
+  tokens: U64;
+  /** Batches pushed and not yet handed out by `next`: what the stream holds in memory. */
+  pending: U32;
+}
+
 /** Facts about a loaded model. */
 export interface ModelInfo {
   /** The file it was loaded from. */
@@ -551,6 +565,14 @@ export declare class Context {
    */
   getEmbeddingBatch(texts: string[], options?: EmbedOptions): Promise<Embedding[]>;
   /**
+   * A stream for bulk embedding in input order with bounded memory: `push` batches as they are
+   * read, `next` takes results back oldest first. Every batch is embedded as a
+   * `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
+   * a few pending keeps the engine full.
+   * @cli mullama embed MODEL --input FILE
+   */
+  stream(options?: EmbedOptions): EmbeddingStream;
+  /**
    * Running totals of the work done: calls, texts, micro-batches and tokens.
    * @infallible
    */
@@ -560,6 +582,30 @@ export declare class Context {
    * @infallible
    */
   close(): void;
+}
+
+/**
+ * Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds
+ * memory by taking results with `next` whenever `progress().pending` reaches its window (for
+ * example 4 batches of 64 texts), and ends when `pending` is 0.
+ */
+export declare class EmbeddingStream {
+  /**
+   * Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push;
+   * a closed context is `CONTEXT_CLOSED`.
+   */
+  push(texts: string[]): void;
+  /**
+   * The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+   * batch that failed rejects here, naming the failing text by its index in the stream, and the
+   * stream goes on with the next batch.
+   */
+  next(): Promise<Embedding[]>;
+  /**
+   * Texts pushed, embedded and delivered, tokens, and the batches pending.
+   * @infallible
+   */
+  progress(): StreamProgress;
 }
 
 /**
@@ -574,7 +620,8 @@ export declare function dotProduct(a: VectorOrEmbedding, b: VectorOrEmbedding): 
 
 /**
  * Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
- * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+ * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+ * a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
  */
 export declare function hammingDistance(a: QuantizedVector, b: QuantizedVector): U32;
 

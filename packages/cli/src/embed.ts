@@ -80,6 +80,8 @@ interface Item {
   text: string;
   where: string;
   id?: unknown;
+  /** Bytes of the input this text came from, blank lines before it included (progress). */
+  bytes?: number;
 }
 
 /** The stream's text, refusing bytes that are not UTF-8 (readline alone would turn them into U+FFFD). */
@@ -107,23 +109,27 @@ async function* strictUtf8(stream: AsyncIterable<Buffer | string>, source: strin
 }
 
 /** Records from a file or stdin: plain lines, or JSONL when the first non-blank line starts with '{'. */
-async function* readItems(source: string, onBytes: (n: number) => void): AsyncGenerator<Item> {
+async function* readItems(source: string): AsyncGenerator<Item> {
   const stream = source === '-' ? process.stdin : createReadStream(source);
-  stream.on('data', (chunk: Buffer | string) => onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length));
   const errored = new Promise<never>((_, rej) => stream.on('error', rej));
   errored.catch(() => {});
   const rl = createInterface({ input: Readable.from(strictUtf8(stream, source)), crlfDelay: Infinity });
   let jsonl: boolean | undefined;
   let lineNo = 0;
   let index = 0;
+  let carry = 0;
   try {
     for await (const line of rl) {
       lineNo++;
+      // Bytes read for this line (its newline counted as one; a CRLF's CR is in the line).
+      carry += Buffer.byteLength(line) + 1;
       if (!line.trim()) continue;
+      const bytes = carry;
+      carry = 0;
       if (jsonl === undefined) jsonl = line.trimStart().startsWith('{');
       const where = `line ${lineNo}`;
       if (!jsonl) {
-        yield { index: index++, text: line, where };
+        yield { index: index++, text: line, where, bytes };
         continue;
       }
       let rec: unknown;
@@ -134,7 +140,7 @@ async function* readItems(source: string, onBytes: (n: number) => void): AsyncGe
       }
       const text = (rec as { text?: unknown } | null)?.text;
       if (typeof text !== 'string') throw new CliError('INVALID_ARGUMENT', `${where}: a JSONL record needs a string "text" field`);
-      yield { index: index++, text, where, id: (rec as { id?: unknown }).id };
+      yield { index: index++, text, where, id: (rec as { id?: unknown }).id, bytes };
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -226,17 +232,23 @@ async function embedBatch(ctx: ContextT, items: Item[], opts: EmbedOptions): Pro
   try {
     return await ctx.getEmbeddingBatch(items.map((i) => i.text), opts);
   } catch (e) {
-    if (items.length > 1) {
-      for (const it of items) {
-        try {
-          await ctx.getEmbedding(it.text, opts);
-        } catch (e2) {
-          throw new CliError(errorCode(e2) ?? 'ERROR', `${it.where}: ${(e2 as Error).message}`);
-        }
+    throw await nameFailure(ctx, items, opts, e);
+  }
+}
+
+/** The error of a failed batch as a CliError naming its first failing text (`line 12: ...`). */
+async function nameFailure(ctx: ContextT, items: Item[], opts: EmbedOptions, e: unknown): Promise<CliError> {
+  if (items.length > 1) {
+    for (const it of items) {
+      try {
+        await ctx.getEmbedding(it.text, opts);
+      } catch (e2) {
+        return new CliError(errorCode(e2) ?? 'ERROR', `${it.where}: ${(e2 as Error).message}`);
       }
     }
-    throw new CliError(errorCode(e) ?? 'ERROR', items.length === 1 ? `${items[0].where}: ${(e as Error).message}` : (e as Error).message);
   }
+  const message = (e as Error).message.replace(/^the batch of texts \d+ to \d+: (text \d+: )?/, '');
+  return new CliError(errorCode(e) ?? 'ERROR', items.length === 1 ? `${items[0].where}: ${message}` : message);
 }
 
 function record(model: string, it: Item, e: Embedding, opts: EmbedOptions, withText: boolean): string {
@@ -313,7 +325,7 @@ export async function embedCommand(argv: string[]): Promise<void> {
   const opts: EmbedOptions = { pooling, normalize, role, prompt: values.prompt, dimensions, precision, ranges };
   try {
     if (values['emit-ranges']) {
-      await emitRanges(ctx, opts, input === undefined ? arrayItems(texts) : readItems(input, () => {}), batch);
+      await emitRanges(ctx, opts, input === undefined ? arrayItems(texts) : readItems(input), batch);
       return;
     }
     if (values.compare) {
@@ -330,8 +342,13 @@ export async function embedCommand(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * Embeds the texts and writes their vectors in input order. Bulk input goes through the core's
+ * EmbeddingStream: batches are pushed as they are read and up to `window` of them are pending
+ * at once (the core packs them into shared decodes, so the engine never waits for the reader),
+ * which bounds memory at `window` batches whatever the input's size.
+ */
 async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: string | undefined, texts: string[], format: string, batch: number): Promise<void> {
-  let bytes = 0;
   let size: number | undefined;
   if (input !== undefined && input !== '-') {
     try {
@@ -340,16 +357,17 @@ async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: s
       throw new CliError('IO', `cannot read ${input}: no such file`);
     }
   }
-  const progress = new Progress('embedding', input === undefined ? texts.length : undefined);
-  const items = input === undefined ? arrayItems(texts) : readItems(input, (n) => (bytes += n));
+  const progress = new Progress('embedding');
+  const items = input === undefined ? arrayItems(texts) : readItems(input);
   const single = input === undefined && texts.length === 1;
   const bulk = input !== undefined;
-  // Up to `inflight` batches run at once (the core packs them into shared decodes); results are
-  // written in input order as soon as the oldest batch is done.
-  const inflight = 4;
-  const queue: { items: Item[]; result: Promise<Embedding[]> }[] = [];
-  let done = 0;
+  const window = 4;
+  const s = ctx.stream(opts);
+  const pushed: Item[][] = []; // the items of each pending batch, oldest first
+  let written = 0;
+  let writtenBytes = 0;
   let jsonOpen = false;
+  const fraction = () => (size ? writtenBytes / size : input === undefined ? written / texts.length : undefined);
 
   const write = async (its: Item[], embs: Embedding[]) => {
     for (let k = 0; k < its.length; k++) {
@@ -366,36 +384,37 @@ async function stream(ctx: ContextT, opts: EmbedOptions, model: string, input: s
         const values = e.quantized ? `[${Array.from(e.quantized).join(',')}]` : vectorJson(e.data);
         await out(`Dimension: ${e.dimension}\n${values.replaceAll(',', ', ')}\n`);
       }
+      written++;
+      writtenBytes += it.bytes ?? 0;
     }
-    done += its.length;
-    if (size) {
-      progress.setTotal(size);
-      progress.update(bytes);
-    } else progress.update(done);
+    progress.texts(written, Number(s.progress().tokens), fraction());
   };
-  const drainOne = async () => {
-    const head = queue.shift()!;
-    await write(head.items, await head.result);
+  const takeOldest = async () => {
+    const its = pushed.shift()!;
+    let embs: Embedding[];
+    try {
+      embs = await s.next();
+    } catch (e) {
+      throw await nameFailure(ctx, its, opts, e);
+    }
+    await write(its, embs);
   };
 
   let pending: Item[] = [];
-  const dispatch = () => {
-    const its = pending;
+  const push = () => {
+    s.push(pending.map((i) => i.text));
+    pushed.push(pending);
     pending = [];
-    const result = embedBatch(ctx, its, opts);
-    result.catch(() => {}); // awaited in order by drainOne
-    queue.push({ items: its, result });
   };
   for await (const it of items) {
     pending.push(it);
     if (pending.length >= (bulk ? batch : Infinity)) {
-      dispatch();
-      while (queue.length >= inflight) await drainOne();
+      push();
+      while (s.progress().pending >= window) await takeOldest();
     }
   }
-  if (pending.length) dispatch();
-  while (queue.length) await drainOne();
+  if (pending.length) push();
+  while (pushed.length) await takeOldest();
   if (format === 'json' && !single) await out(jsonOpen ? '\n]}\n' : `{"model":${JSON.stringify(model)},"data":[]}\n`);
-  if (size) progress.done(bytes);
-  else progress.done(done);
+  progress.textsDone(written, Number(s.progress().tokens), written ? 1 : fraction());
 }

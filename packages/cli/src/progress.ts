@@ -38,4 +38,25 @@ export class Progress {
     this.update(final, true);
     process.stderr.write('\n');
   }
+
+  /**
+   * Bulk embedding: `texts` whose vectors are written, `fraction` of the input they came from
+   * (absent when the size is unknown: stdin), `tokens` embedded. Counted from vectors, not from
+   * reads, so 100% comes with the last vector.
+   */
+  texts(texts: number, tokens: number, fraction?: number, force = false): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const secs = Math.max((now - this.start) / 1000, 1e-3);
+    const bar = fraction === undefined ? '' : ` [${'#'.repeat(Math.round(Math.min(fraction, 1) * 30)).padEnd(30, '.')}] ${(Math.min(fraction, 1) * 100).toFixed(0)}%`;
+    process.stderr.write(`\r\x1b[K${this.label}${bar} ${texts} texts, ${(texts / secs).toFixed(0)} texts/s, ${(tokens / secs).toFixed(0)} tokens/s`);
+  }
+
+  textsDone(texts: number, tokens: number, fraction?: number): void {
+    if (!this.enabled) return;
+    this.texts(texts, tokens, fraction, true);
+    process.stderr.write('\n');
+  }
 }

@@ -2,10 +2,13 @@
 //! a one-line call into the engine: if the IDL gains a method, this file stops compiling until
 //! the core implements it.
 
-use crate::api::{ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo};
+use crate::api::{
+    ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, EmbeddingStreamApi, FunctionsApi, ModelApi, ModelInfo,
+    StreamProgress,
+};
 use crate::error::Result;
 use crate::Completion;
-use crate::{convert, quantize, similarity, space, store, Compared, Context, Model, QuantizedVector};
+use crate::{convert, quantize, similarity, space, store, Compared, Context, EmbeddingStream, Model, QuantizedVector};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,12 +43,30 @@ impl ContextApi for Context {
         self.submit(texts, options, done)
     }
 
+    fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {
+        EmbeddingStream::new(self.core().clone(), options)
+    }
+
     fn stats(&self) -> ContextStats {
         Context::stats(self)
     }
 
     fn close(&self) {
         Context::close(self)
+    }
+}
+
+impl EmbeddingStreamApi for EmbeddingStream {
+    fn push(&self, texts: &[String]) -> Result<()> {
+        EmbeddingStream::push(self, texts)
+    }
+
+    fn next_submit(&self, done: Completion<Vec<Embedding>>) {
+        EmbeddingStream::next_submit(self, done)
+    }
+
+    fn progress(&self) -> StreamProgress {
+        EmbeddingStream::progress(self)
     }
 }
 

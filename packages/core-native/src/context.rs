@@ -87,10 +87,16 @@ impl Settings {
 }
 
 pub struct Context {
+    core: Arc<ContextCore>,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// What an embedding call needs of its context, shared with the context's streams
+/// ([`crate::stream::EmbeddingStream`]), which outlive no worker: closing the context closes them.
+pub(crate) struct ContextCore {
     model: Arc<Model>,
     settings: Settings,
     queue: Arc<Queue>,
-    workers: Mutex<Vec<JoinHandle<()>>>,
     /// The process that started the workers. After `fork()` the child has the queue but not the
     /// threads, so a call there would wait forever: it fails with `CONTEXT_CLOSED` instead.
     pid: u32,
@@ -114,17 +120,29 @@ impl Context {
                 .map_err(|e| Error::new(ErrorCode::EngineFailure, format!("cannot start a worker thread: {e}")))?;
             workers.push(handle);
         }
-        Ok(Context { model, settings, queue, workers: Mutex::new(workers), pid: std::process::id() })
+        let core = Arc::new(ContextCore { model, settings, queue, pid: std::process::id() });
+        Ok(Context { core, workers: Mutex::new(workers) })
     }
 
     pub fn model(&self) -> &Arc<Model> {
-        &self.model
+        &self.core.model
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.core.settings
     }
 
+    /// How a strategy is computed for this model, or why it cannot be.
+    pub fn mode_for(&self, strategy: PoolingStrategy) -> Result<Mode> {
+        self.core.mode_for(strategy)
+    }
+
+    pub(crate) fn core(&self) -> &Arc<ContextCore> {
+        &self.core
+    }
+}
+
+impl ContextCore {
     /// How a strategy is computed for this model, or why it cannot be.
     pub fn mode_for(&self, strategy: PoolingStrategy) -> Result<Mode> {
         let strategy = match strategy {
@@ -151,43 +169,14 @@ impl Context {
         })
     }
 
-    /// Embeds texts given as bytes (checked for UTF-8). All or nothing: the first bad text
-    /// fails the call before any work is done, and the error names its index.
-    pub fn embed_bytes(&self, texts: &[&[u8]], opts: EmbedOptions) -> Result<Vec<Embedding>> {
-        let strs = texts
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                std::str::from_utf8(b)
-                    .map_err(|e| at_index(texts.len(), i, Error::new(ErrorCode::InvalidUtf8, format!("text is not valid UTF-8: {e}"))))
-            })
-            .collect::<Result<Vec<&str>>>()?;
-        self.embed(&strs, opts)
-    }
-
-    /// Embeds texts and blocks until they are done; results come back in input order.
-    pub fn embed<S: AsRef<str>>(&self, texts: &[S], opts: EmbedOptions) -> Result<Vec<Embedding>> {
-        let owned = texts.iter().map(|t| t.as_ref().to_owned()).collect();
-        wait(|done| self.submit(owned, opts, done))
-    }
-
     /// The non-blocking entry of every embedding call: checks what can be checked at once,
     /// queues the texts and returns. `done` gets the vectors in input order, or the first
     /// error (all or nothing: a text that cannot be tokenized fails the call before any of its
     /// texts is run); it is called exactly once, on a worker thread, or before this returns
     /// when the call fails at once.
     pub fn submit(&self, texts: Vec<String>, opts: EmbedOptions, done: Completion<Vec<Embedding>>) {
-        if self.queue.is_closed() {
-            return deliver(done, err(ErrorCode::ContextClosed, "the context is closed"));
-        }
-        if std::process::id() != self.pid {
-            return deliver(
-                done,
-                err(
-                    ErrorCode::ContextClosed,
-                    "this context was created in another process (before a fork); create a new Context in this process",
-                ),
-            );
+        if let Err(e) = self.check_open() {
+            return deliver(done, Err(e));
         }
         if texts.is_empty() {
             return deliver(done, Ok(Vec::new()));
@@ -223,6 +212,26 @@ impl Context {
         });
     }
 
+    /// `CONTEXT_CLOSED` once the context is closed, or in a process forked after it was made.
+    pub(crate) fn check_open(&self) -> Result<()> {
+        if self.queue.is_closed() {
+            return err(ErrorCode::ContextClosed, "the context is closed");
+        }
+        if std::process::id() != self.pid {
+            return err(
+                ErrorCode::ContextClosed,
+                "this context was created in another process (before a fork); create a new Context in this process",
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether `opts` can be used for a call: its pooling for this model, its limits.
+    pub(crate) fn check_call(&self, opts: &EmbedOptions) -> Result<()> {
+        self.mode_for(opts.pooling.unwrap_or(self.settings.pooling))?;
+        self.check_options(opts).map(|_| ())
+    }
+
     /// The per-call limits of `opts`, checked: (token budget of the call, dimensions kept).
     fn check_options(&self, opts: &EmbedOptions) -> Result<(Option<usize>, Option<usize>)> {
         let dim = self.model.info().dimension;
@@ -243,15 +252,45 @@ impl Context {
         Ok((opts.max_tokens.map(|n| n as usize), opts.dimensions.map(|d| d as usize)))
     }
 
+
+}
+
+
+impl Context {
+    /// Embeds texts given as bytes (checked for UTF-8). All or nothing: the first bad text
+    /// fails the call before any work is done, and the error names its index.
+    pub fn embed_bytes(&self, texts: &[&[u8]], opts: EmbedOptions) -> Result<Vec<Embedding>> {
+        let strs = texts
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                std::str::from_utf8(b)
+                    .map_err(|e| at_index(texts.len(), i, Error::new(ErrorCode::InvalidUtf8, format!("text is not valid UTF-8: {e}"))))
+            })
+            .collect::<Result<Vec<&str>>>()?;
+        self.embed(&strs, opts)
+    }
+
+    /// Embeds texts and blocks until they are done; results come back in input order.
+    pub fn embed<S: AsRef<str>>(&self, texts: &[S], opts: EmbedOptions) -> Result<Vec<Embedding>> {
+        let owned = texts.iter().map(|t| t.as_ref().to_owned()).collect();
+        wait(|done| self.submit(owned, opts, done))
+    }
+
+    /// The non-blocking entry of every embedding call (see [`ContextCore::submit`]).
+    pub fn submit(&self, texts: Vec<String>, opts: EmbedOptions, done: Completion<Vec<Embedding>>) {
+        self.core.submit(texts, opts, done)
+    }
+
     /// Running totals of the work this context has done.
     pub fn stats(&self) -> ContextStats {
-        self.queue.counters.snapshot()
+        self.core.queue.counters.snapshot()
     }
 
     /// Stops the workers. Calls in flight finish; later calls fail with `CONTEXT_CLOSED`.
     pub fn close(&self) {
-        self.queue.close();
-        if std::process::id() != self.pid {
+        self.core.queue.close();
+        if std::process::id() != self.core.pid {
             return; // a forked child has no worker threads to join
         }
         let handles: Vec<_> = self.workers.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
@@ -261,9 +300,8 @@ impl Context {
     }
 
     pub fn is_closed(&self) -> bool {
-        self.queue.is_closed()
-    }
-}
+        self.core.queue.is_closed()
+    }}
 
 impl Drop for Context {
     /// Closes the queue but does not wait for the workers: they finish the batch in hand and
@@ -271,7 +309,7 @@ impl Drop for Context {
     /// may be dropped by a thread that a worker's completion is waiting for (Python's GIL).
     /// `close()` waits.
     fn drop(&mut self) {
-        self.queue.close();
+        self.core.queue.close();
     }
 }
 

@@ -25,6 +25,7 @@ mod generated {
 mod queue;
 mod similarity;
 mod space;
+mod stream;
 pub mod store;
 mod worker;
 mod wordpiece;
@@ -34,10 +35,11 @@ pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
-    EmbedRole, OverflowPolicy, PoolingStrategy, Precision,
+    EmbedRole, EmbeddingStreamApi, OverflowPolicy, PoolingStrategy, Precision, StreamProgress,
 };
 pub use api_impl::Api;
 pub use model::{Model, Tokenized};
 pub use quantize::{hamming_distance, quantization_ranges, quantize, QuantizedVector};
 pub use similarity::{normalize, try_cosine_similarity, try_dot_product};
 pub use space::Compared;
+pub use stream::EmbeddingStream;

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use mullama_core::{
     Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
-    EmbedRole, OverflowPolicy, PoolingStrategy, Precision, Result,
+    EmbedRole, EmbeddingStream, OverflowPolicy, PoolingStrategy, Precision, Result, StreamProgress,
 };
 
 pub mod embedding;
@@ -85,6 +85,12 @@ impl Context {
         self.inner.submit(texts, options, done)
     }
 
+    /// A stream for bulk embedding in input order with bounded memory: `push` batches as they
+    /// are read, `next` takes results back oldest first (see [`EmbeddingStream`]).
+    pub fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {
+        mullama_core::ContextApi::stream(&self.inner, options)
+    }
+
     /// Running totals of the work done: calls, texts, micro-batches run through llama.cpp, tokens.
     pub fn stats(&self) -> ContextStats {
         self.inner.stats()
@@ -112,6 +118,10 @@ impl mullama_core::ContextApi for Context {
 
     fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
         self.inner.submit(texts, options, done)
+    }
+
+    fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {
+        Context::stream(self, options)
     }
 
     fn stats(&self) -> ContextStats {

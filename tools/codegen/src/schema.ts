@@ -114,3 +114,9 @@ export function isContextManager(c: ClassDef): boolean {
   }
   return true;
 }
+
+/** The `use` line that brings every generated trait of the core into scope (one per class, and
+ * the free functions'), for glue that calls them by trait name. */
+export function traitImports(s: Schema): string {
+  return `use mullama_core::api::{${[...s.classes.map((c) => `${c.name}Api`), "FunctionsApi"].sort().join(", ")}};`;
+}

@@ -473,6 +473,21 @@ pub struct ContextStats {
     pub tokens: u64,
 }
 
+/// Where an `EmbeddingStream` stands: what a progress bar shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreamProgress {
+    /// Texts pushed.
+    pub pushed: u64,
+    /// Texts whose vectors are computed (their batch is done), taken by `next` or not.
+    pub embedded: u64,
+    /// Texts `next` has handed out.
+    pub delivered: u64,
+    /// Tokens of the embedded texts, special tokens and prompts included.
+    pub tokens: u64,
+    /// Batches pushed and not yet handed out by `next`: what the stream holds in memory.
+    pub pending: u32,
+}
+
 /// Facts about a loaded model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelInfo {
@@ -582,10 +597,40 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
     fn get_embedding_batch(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<Embedding>> {
         crate::wait(|done| self.get_embedding_batch_submit(texts.to_vec(), options, done))
     }
+    /// A stream for bulk embedding in input order with bounded memory: `push` batches as they are
+    /// read, `next` takes results back oldest first. Every batch is embedded as a
+    /// `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
+    /// a few pending keeps the engine full.
+    fn stream(&self, options: EmbedOptions) -> Result<crate::EmbeddingStream>;
     /// Running totals of the work done: calls, texts, micro-batches and tokens.
     fn stats(&self) -> ContextStats;
     /// Stops the workers; later calls fail with `CONTEXT_CLOSED`.
     fn close(&self);
+}
+
+/// Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds
+/// memory by taking results with `next` whenever `progress().pending` reaches its window (for
+/// example 4 batches of 64 texts), and ends when `pending` is 0.
+pub trait EmbeddingStreamApi: Sized + Send + Sync + 'static {
+    /// Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push;
+    /// a closed context is `CONTEXT_CLOSED`.
+    fn push(&self, texts: &[String]) -> Result<()>;
+    /// The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+    /// batch that failed rejects here, naming the failing text by its index in the stream, and the
+    /// stream goes on with the next batch.
+    ///
+    /// Non-blocking form: `done` is called exactly once, with the result.
+    fn next_submit(&self, done: crate::Completion<Vec<Embedding>>);
+    /// The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+    /// batch that failed rejects here, naming the failing text by its index in the stream, and the
+    /// stream goes on with the next batch.
+    ///
+    /// Blocking form: waits for [`Self::next_submit`].
+    fn next(&self) -> Result<Vec<Embedding>> {
+        crate::wait(|done| self.next_submit(done))
+    }
+    /// Texts pushed, embedded and delivered, tokens, and the batches pending.
+    fn progress(&self) -> StreamProgress;
 }
 
 /// The IDL's free functions.
@@ -596,7 +641,8 @@ pub trait FunctionsApi {
     /// Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`).
     fn dot_product(a: crate::Compared<'_>, b: crate::Compared<'_>) -> Result<f32>;
     /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
-    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+    /// a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
     fn hamming_distance(a: &crate::QuantizedVector, b: &crate::QuantizedVector) -> Result<u32>;
     /// The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its
     /// maximum, over the vectors (sentence-transformers' `calibration_embeddings`).
@@ -627,7 +673,8 @@ pub mod functions {
     }
 
     /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
-    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+    /// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+    /// a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
     pub fn hamming_distance(a: &crate::QuantizedVector, b: &crate::QuantizedVector) -> Result<u32> {
         <crate::Api as super::FunctionsApi>::hamming_distance(a, b)
     }

@@ -3,10 +3,10 @@
 // Every IDL call, reachable from a scenario: JSON arguments -> IDL types -> the core's traits ->
 // a JSON result (records with camelCase keys, vectors as arrays, classes as {"class": NAME}).
 
-#![allow(dead_code, unused_variables, clippy::all)]
+#![allow(dead_code, unused_imports, unused_variables, clippy::all)]
 
 use mullama_core as core;
-use mullama_core::{ContextApi, FunctionsApi, ModelApi};
+use mullama_core::api::{ContextApi, EmbeddingStreamApi, FunctionsApi, ModelApi};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -214,6 +214,16 @@ fn json_context_stats(v: &core::ContextStats) -> Value {
     Value::Object(m)
 }
 
+fn json_stream_progress(v: &core::StreamProgress) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("pushed".into(), Value::from(v.pushed.clone()));
+    m.insert("embedded".into(), Value::from(v.embedded.clone()));
+    m.insert("delivered".into(), Value::from(v.delivered.clone()));
+    m.insert("tokens".into(), Value::from(v.tokens.clone()));
+    m.insert("pending".into(), Value::from(v.pending.clone()));
+    Value::Object(m)
+}
+
 fn json_model_info(v: &core::ModelInfo) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("path".into(), Value::from(v.path.clone()));
@@ -381,6 +391,15 @@ pub fn call(
             };
             let out = ContextApi::get_embedding_batch(&*recv, &a0, a1)?;
             Ok(Value::Array(out.into_iter().map(|x| json_embedding(&x)).collect()))
+        }
+        "Context.stream" => {
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
+            let a0 = match args.get(0).filter(|x| !x.is_null()) {
+                Some(x) => record_embed_options(x)?,
+                None => core::EmbedOptions::default(),
+            };
+            let out = ContextApi::stream(&*recv, a0)?;
+            Ok(serde_json::json!({ "class": "EmbeddingStream" }))
         }
         "Context.stats" => {
             let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);

@@ -3,11 +3,11 @@
 // The npm package's API: each IDL class and function over the napi binding, with the IDL's doc
 // comments. Adds nothing to the computation; binding errors become MullamaErrors.
 import * as binding from '../../binding.cjs';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
 import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 
 export { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode };
-export type { ContextParams, EmbedOptions, Embedding, ContextStats, ModelInfo, ConvertOptions, ConvertReport };
+export type { ContextParams, EmbedOptions, Embedding, ContextStats, StreamProgress, ModelInfo, ConvertOptions, ConvertReport };
 
 /** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
 function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unknown {
@@ -91,6 +91,16 @@ export class Context extends binding.Context {
     return callAsync(() => super.getEmbeddingBatch(texts, inEmbedOptions(options)));
   }
 
+  /**
+   * A stream for bulk embedding in input order with bounded memory: `push` batches as they are
+   * read, `next` takes results back oldest first. Every batch is embedded as a
+   * `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
+   * a few pending keeps the engine full.
+   */
+  override stream(options?: EmbedOptions): EmbeddingStream {
+    return Object.setPrototypeOf(call(() => super.stream(inEmbedOptions(options))), EmbeddingStream.prototype) as EmbeddingStream;
+  }
+
   /** Running totals of the work done: calls, texts, micro-batches and tokens. */
   override stats(): ContextStats {
     return call(() => super.stats());
@@ -99,6 +109,35 @@ export class Context extends binding.Context {
   /** Stops the workers; later calls fail with `CONTEXT_CLOSED`. */
   override close(): void {
     return call(() => super.close());
+  }
+}
+
+/**
+ * Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds
+ * memory by taking results with `next` whenever `progress().pending` reaches its window (for
+ * example 4 batches of 64 texts), and ends when `pending` is 0.
+ */
+export class EmbeddingStream extends binding.EmbeddingStream {
+  /**
+   * Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push;
+   * a closed context is `CONTEXT_CLOSED`.
+   */
+  override push(texts: string[]): void {
+    return call(() => super.push(texts));
+  }
+
+  /**
+   * The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+   * batch that failed rejects here, naming the failing text by its index in the stream, and the
+   * stream goes on with the next batch.
+   */
+  override next(): Promise<Embedding[]> {
+    return callAsync(() => super.next());
+  }
+
+  /** Texts pushed, embedded and delivered, tokens, and the batches pending. */
+  override progress(): StreamProgress {
+    return call(() => super.progress());
   }
 }
 
@@ -117,7 +156,8 @@ export function dotProduct(a: Embedding | VectorLike, b: Embedding | VectorLike)
 
 /**
  * Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
- * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+ * distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+ * a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
  */
 export function hammingDistance(a: Int8Array | Uint8Array, b: Int8Array | Uint8Array): number {
   return call(() => binding.hammingDistance(a, b));

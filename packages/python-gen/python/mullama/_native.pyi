@@ -38,10 +38,12 @@ __all__ = [
     "ContextParams",
     "Embedding",
     "ContextStats",
+    "StreamProgress",
     "ModelInfo",
     "ConvertReport",
     "Model",
     "Context",
+    "EmbeddingStream",
     "cosine_similarity",
     "dot_product",
     "hamming_distance",
@@ -305,6 +307,26 @@ class ContextStats:
         """Tokens in those micro-batches, special tokens included."""
 
 @final
+class StreamProgress:
+    """Where an `EmbeddingStream` stands: what a progress bar shows."""
+
+    @property
+    def pushed(self) -> int:
+        """Texts pushed."""
+    @property
+    def embedded(self) -> int:
+        """Texts whose vectors are computed (their batch is done), taken by `next` or not."""
+    @property
+    def delivered(self) -> int:
+        """Texts `next` has handed out."""
+    @property
+    def tokens(self) -> int:
+        """Tokens of the embedded texts, special tokens and prompts included."""
+    @property
+    def pending(self) -> int:
+        """Batches pushed and not yet handed out by `next`: what the stream holds in memory."""
+
+@final
 class ModelInfo:
     """Facts about a loaded model."""
 
@@ -414,6 +436,8 @@ class Context:
         """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
     def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[list[Embedding]]:
         """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
+    def stream(self, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> EmbeddingStream:
+        """A stream for bulk embedding in input order with bounded memory: `push` batches as they are read, `next` takes results back oldest first. Every batch is embedded as a `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping a few pending keeps the engine full. `precision=None` means `Precision.Float32`."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""
     def close(self) -> None:
@@ -424,6 +448,19 @@ class Context:
         *_args: type[BaseException] | BaseException | TracebackType | None,
     ) -> bool: ...
 
+@final
+class EmbeddingStream:
+    """Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds memory by taking results with `next` whenever `progress().pending` reaches its window (for example 4 batches of 64 texts), and ends when `pending` is 0."""
+
+    def push(self, texts: Sequence[str]) -> None:
+        """Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push; a closed context is `CONTEXT_CLOSED`."""
+    def next(self) -> list[Embedding]:
+        """The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A batch that failed rejects here, naming the failing text by its index in the stream, and the stream goes on with the next batch."""
+    def next_async(self) -> asyncio.Future[list[Embedding]]:
+        """The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A batch that failed rejects here, naming the failing text by its index in the stream, and the stream goes on with the next batch."""
+    def progress(self) -> StreamProgress:
+        """Texts pushed, embedded and delivered, tokens, and the batches pending."""
+
 # functions -----------------------------------------------------------------------------------
 
 def cosine_similarity(a: Embedding | _VectorLike, b: Embedding | _VectorLike) -> float:
@@ -433,7 +470,7 @@ def dot_product(a: Embedding | _VectorLike, b: Embedding | _VectorLike) -> float
     """Dot product. Two embeddings must share their `space` (`SPACE_MISMATCH`)."""
 
 def hamming_distance(a: _QuantizedVector, b: _QuantizedVector) -> int:
-    """Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`."""
+    """Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`; a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`."""
 
 def quantization_ranges(vectors: Sequence[_VectorLike]) -> _Vector:
     """The `EmbedOptions.ranges` of a calibration sample: each dimension's minimum, then its maximum, over the vectors (sentence-transformers' `calibration_embeddings`)."""

@@ -7,6 +7,7 @@
 
 import { rust } from "../names.ts";
 import type { Callable, ClassDef, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
+import { traitImports } from "../schema.ts";
 import { docLines } from "./rust.ts";
 
 const pascal = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -310,7 +311,7 @@ impl Task for ${target.taskName} {
   const callArgs = [...(target.receiver ? ["&*self.inner"] : []), ...c.params.map((p) => coreArg(p, napiIdent(p.name).ident, true))];
   const call = `${target.call}(${callArgs.join(", ")})`;
   const fnParams = [...(selfArg ? [selfArg] : []), "env: Env", ...params];
-  const map = toJs(c.returns, "v") === "v" ? "" : `.map(|v| ${toJs(c.returns, "v")})`;
+  const map = resultToJs(c.returns, "v") === "v" ? "" : `.map(|v| ${resultToJs(c.returns, "v")})`;
   return `${doc}${ind}#[napi]\n${ind}pub fn ${rust.ident(c.name)}(${fnParams.join(", ")}) -> Result<${ret}> {\n${preps("&env")}${ind}    ${call}${map}.map_err(|e| throw(&env, e))\n${ind}}\n`;
 }
 
@@ -380,7 +381,7 @@ const RUNTIME = `
 #![allow(clippy::all, dead_code, unused_imports)]
 
 use mullama_core as core;
-use mullama_core::{ContextApi, FunctionsApi, ModelApi};
+@@TRAITS@@
 use napi::bindgen_prelude::*;
 use napi::{Env, JsError};
 use napi_derive::napi;
@@ -489,7 +490,7 @@ export function emitNapi(s: Schema, header: string): string {
   const paramTypes = [...s.classes.flatMap((c) => [...(c.ctor?.params ?? []), ...c.methods.flatMap((m) => m.params)]), ...s.functions.flatMap((f) => f.params)].map((p) => p.type);
   const isInput = (r: RecordDef) => paramTypes.some((t) => t.kind === "record" && t.name === r.name);
   return [
-    `${header}\n//\n// napi-rs glue over mullama-core: one #[napi] item per IDL item, conversions and calls only.\n// Async instance methods enter the core without blocking and settle their promise from the\n// core's completion; async static and free calls are AsyncTasks on the libuv pool.\n${RUNTIME}`,
+    `${header}\n//\n// napi-rs glue over mullama-core: one #[napi] item per IDL item, conversions and calls only.\n// Async instance methods enter the core without blocking and settle their promise from the\n// core's completion; async static and free calls are AsyncTasks on the libuv pool.\n${RUNTIME.replace("@@TRAITS@@", traitImports(s))}`,
     ...s.enums.map(emitEnum),
     ...s.records.map((r) => (isInput(r) ? emitInputRecord(r) : emitOutputRecord(r))),
     ...s.classes.map(emitClass),

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { python, rust, snake } from "../names.ts";
 import type { Callable, ClassDef, EnumDef, Field, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
 import { docLines } from "./rust.ts";
-import { isContextManager } from "../schema.ts";
+import { isContextManager, traitImports } from "../schema.ts";
 
 const SEP = "// ---------------------------------------------------------------------------------------------";
 const RUNTIME = readFileSync(new URL("./pyo3_runtime.rs.tmpl", import.meta.url), "utf8").split("\n").slice(1).join("\n");
@@ -378,7 +378,10 @@ function emitCallable(c: Callable, records: Map<string, RecordDef>, target: { ca
     const attrs = [...target.attrs, `#[pyo3(signature = (${s.sig.join(", ")}))]`].join("\n");
     let ret: string;
     let body: string;
-    if (c.returns.kind === "void") {
+    if (c.returns.kind === "void" && c.fallible) {
+      ret = " -> PyResult<()>";
+      body = `${inner}    let out = py.detach(move || ${call});\n    out.map_err(|e| to_py_err(py, e))`;
+    } else if (c.returns.kind === "void") {
       ret = "";
       body = `${inner}    py.detach(move || ${call})`;
     } else if (!c.fallible && (c.returns.kind === "record" || c.returns.kind === "class" || c.returns.kind === "array")) {
@@ -503,7 +506,7 @@ export function emitPyo3(s: Schema, header: string): string {
 // core's completion settles the future, so no thread waits per call and concurrent calls share
 // decodes; static and free calls settle it from a thread of their own. Nothing here takes a lock.
 
-${RUNTIME}`,
+${RUNTIME.replace("@@TRAITS@@", traitImports(s))}`,
     ...s.enums.map(emitEnum),
     ...s.records.filter((r) => ctorInputs.has(r.name)).map(emitInputRecord),
     ...s.records.filter((r) => !ctorInputs.has(r.name) && !flattened.has(r.name)).map(emitOutputRecord),

@@ -128,7 +128,8 @@ ${r.fields.map((f) => `            ${rust.ident(f.name)}: ${f.default ? defaultE
 function signature(c: Callable, receiver: string | null, selfType?: string): string {
   const params = c.params.map((p) => `${rust.ident(p.name)}: ${paramType(p)}`);
   if (receiver) params.unshift(receiver);
-  let ret = c.returns.kind === "class" && c.returns.name === selfType ? "Self" : ownedType(c.returns);
+  // A class made by a call is returned owned; the binding decides how to share it.
+  let ret = c.returns.kind === "class" ? (c.returns.name === selfType ? "Self" : `crate::${c.returns.name}`) : ownedType(c.returns);
   if (c.fallible) ret = `Result<${ret}>`;
   const arrow = ret === "()" ? "" : ` -> ${ret}`;
   return `${rustdocLines(c.doc, "    ")}    fn ${rust.ident(c.name)}(${params.join(", ")})${arrow};`;

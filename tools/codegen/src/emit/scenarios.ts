@@ -12,6 +12,7 @@
 
 import { node, python, rust } from "../names.ts";
 import type { Callable, ClassDef, Param, RecordDef, Schema, TypeRef } from "../schema.ts";
+import { traitImports } from "../schema.ts";
 
 interface CallEntry {
   kind: "function" | "static" | "method" | "getter";
@@ -24,12 +25,15 @@ interface CallEntry {
 }
 
 const typeName = (t: TypeRef): string => (t.kind === "prim" ? t.name : t.kind === "array" ? `${typeName(t.of)}[]` : "name" in t ? t.name : t.kind);
+/** A class with neither a constructor nor a static method (EmbeddingStream) is made by another
+ * call: scenarios reach that call, not the class's own methods. */
+const reachable = (c: ClassDef) => !!c.ctor || c.methods.some((m) => m.isStatic);
 const names = (n: string) => ({ node: node.ident(n), python: python.ident(n), rust: rust.ident(n) });
 const entryParams = (ps: Param[]) => ps.map((p) => ({ name: p.name, type: typeName(p.type), optional: p.optional }));
 
 export function emitScenarioCalls(s: Schema): string {
   const calls: Record<string, CallEntry> = {};
-  for (const c of s.classes) {
+  for (const c of s.classes.filter(reachable)) {
     for (const m of c.methods) calls[`${c.name}.${m.name}`] = { kind: m.isStatic ? "static" : "method", class: c.name, async: m.isAsync, params: entryParams(m.params), ...names(m.name) };
     for (const g of c.getters) calls[`${c.name}.${g.name}`] = { kind: "getter", class: c.name, async: false, params: [], ...names(g.name) };
   }
@@ -148,6 +152,7 @@ ${recv}${args.join("\n")}${args.length ? "\n" : ""}            let out = ${resul
 export function emitScenarioRust(s: Schema, header: string): string {
   const arms: string[] = [];
   for (const c of s.classes) {
+    if (!reachable(c)) continue;
     for (const m of c.methods) {
       if (m.isStatic) arms.push(emitArm(`${c.name}.${m.name}`, m, { call: `<core::${c.name} as ${c.name}Api>::${rust.ident(m.name)}` }, c));
       else arms.push(emitArm(`${c.name}.${m.name}`, m, { call: `${c.name}Api::${rust.ident(m.name)}`, receiver: "&*recv" }, c));
@@ -162,10 +167,10 @@ export function emitScenarioRust(s: Schema, header: string): string {
 // Every IDL call, reachable from a scenario: JSON arguments -> IDL types -> the core's traits ->
 // a JSON result (records with camelCase keys, vectors as arrays, classes as {"class": NAME}).
 
-#![allow(dead_code, unused_variables, clippy::all)]
+#![allow(dead_code, unused_imports, unused_variables, clippy::all)]
 
 use mullama_core as core;
-use mullama_core::{ContextApi, FunctionsApi, ModelApi};
+${traitImports(s)}
 use serde_json::Value;
 use std::sync::Arc;
 

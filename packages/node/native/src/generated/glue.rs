@@ -7,7 +7,7 @@
 #![allow(clippy::all, dead_code, unused_imports)]
 
 use mullama_core as core;
-use mullama_core::{ContextApi, FunctionsApi, ModelApi};
+use mullama_core::api::{ContextApi, EmbeddingStreamApi, FunctionsApi, ModelApi};
 use napi::bindgen_prelude::*;
 use napi::{Env, JsError};
 use napi_derive::napi;
@@ -614,6 +614,36 @@ impl From<core::ContextStats> for ContextStats {
 }
 
 // ---------------------------------------------------------------------------------------------
+// interface StreamProgress (output)
+
+/// Where an `EmbeddingStream` stands: what a progress bar shows.
+#[napi(object)]
+pub struct StreamProgress {
+    /// Texts pushed.
+    pub pushed: i64,
+    /// Texts whose vectors are computed (their batch is done), taken by `next` or not.
+    pub embedded: i64,
+    /// Texts `next` has handed out.
+    pub delivered: i64,
+    /// Tokens of the embedded texts, special tokens and prompts included.
+    pub tokens: i64,
+    /// Batches pushed and not yet handed out by `next`: what the stream holds in memory.
+    pub pending: u32,
+}
+
+impl From<core::StreamProgress> for StreamProgress {
+    fn from(v: core::StreamProgress) -> Self {
+        StreamProgress {
+            pushed: v.pushed as i64,
+            embedded: v.embedded as i64,
+            delivered: v.delivered as i64,
+            tokens: v.tokens as i64,
+            pending: v.pending,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // interface ModelInfo (output)
 
 /// Facts about a loaded model.
@@ -853,6 +883,16 @@ impl Context {
         Ok(promise)
     }
 
+    /// A stream for bulk embedding in input order with bounded memory: `push` batches as they are
+    /// read, `next` takes results back oldest first. Every batch is embedded as a
+    /// `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
+    /// a few pending keeps the engine full.
+    #[napi]
+    pub fn stream(&self, env: Env, options: Option<EmbedOptions>) -> Result<EmbeddingStream> {
+        let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(&env, e))?;
+        ContextApi::stream(&*self.inner, options).map(|v| EmbeddingStream { inner: Arc::new(v) }).map_err(|e| throw(&env, e))
+    }
+
     /// Running totals of the work done: calls, texts, micro-batches and tokens.
     #[napi]
     pub fn stats(&self) -> ContextStats {
@@ -863,6 +903,49 @@ impl Context {
     #[napi]
     pub fn close(&self) {
         ContextApi::close(&*self.inner)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// class EmbeddingStream
+
+/// Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds
+/// memory by taking results with `next` whenever `progress().pending` reaches its window (for
+/// example 4 batches of 64 texts), and ends when `pending` is 0.
+#[napi]
+pub struct EmbeddingStream {
+    inner: Arc<core::EmbeddingStream>,
+}
+
+#[napi]
+impl EmbeddingStream {
+    /// Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push;
+    /// a closed context is `CONTEXT_CLOSED`.
+    #[napi]
+    pub fn push(&self, env: Env, texts: Vec<Utf16String>) -> Result<()> {
+        let texts = texts_arg(&texts).map_err(|e| throw(&env, e))?;
+        EmbeddingStreamApi::push(&*self.inner, &texts).map_err(|e| throw(&env, e))
+    }
+
+    /// The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+    /// batch that failed rejects here, naming the failing text by its index in the stream, and the
+    /// stream goes on with the next batch.
+    #[napi(ts_return_type = "Promise<Array<Embedding>>")]
+    pub fn next<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let (deferred, promise) = env.create_deferred::<Vec<Embedding>, _>()?;
+        EmbeddingStreamApi::next_submit(
+            &*self.inner,
+            Box::new(move |out| {
+                deferred.resolve(move |env| out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>()).map_err(|e| throw(&env, e)))
+            }),
+        );
+        Ok(promise)
+    }
+
+    /// Texts pushed, embedded and delivered, tokens, and the batches pending.
+    #[napi]
+    pub fn progress(&self) -> StreamProgress {
+        EmbeddingStreamApi::progress(&*self.inner).into()
     }
 }
 
@@ -899,7 +982,8 @@ pub fn dot_product(
 }
 
 /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
-/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+/// a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
 #[napi]
 pub fn hamming_distance(env: Env, a: Either<Int8Array, Uint8Array>, b: Either<Int8Array, Uint8Array>) -> Result<u32> {
     let a = quantized_arg(&a);

@@ -5,7 +5,7 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
@@ -24,6 +24,7 @@ expectTypeOf<EmbedOptions['ranges']>().toEqualTypeOf<Float32Array | undefined>()
 expectTypeOf<Plain<Embedding>>().toEqualTypeOf<Plain<Idl.Embedding>>();
 expectTypeOf<Embedding['data']>().toEqualTypeOf<Float32Array>();
 expectTypeOf<Plain<ContextStats>>().toEqualTypeOf<Plain<Idl.ContextStats>>();
+expectTypeOf<Plain<StreamProgress>>().toEqualTypeOf<Plain<Idl.StreamProgress>>();
 expectTypeOf<Plain<ModelInfo>>().toEqualTypeOf<Plain<Idl.ModelInfo>>();
 expectTypeOf<Plain<ConvertOptions>>().toEqualTypeOf<Plain<Idl.ConvertOptions>>();
 expectTypeOf<Plain<ConvertReport>>().toEqualTypeOf<Plain<Idl.ConvertReport>>();
@@ -41,10 +42,18 @@ expectTypeOf(Context.prototype.getEmbedding).parameters.toEqualTypeOf<[text: str
 expectTypeOf(Context.prototype.getEmbedding).returns.toEqualTypeOf<Promise<Embedding>>();
 expectTypeOf(Context.prototype.getEmbeddingBatch).parameters.toEqualTypeOf<[texts: (string)[], options?: EmbedOptions | undefined]>();
 expectTypeOf(Context.prototype.getEmbeddingBatch).returns.toEqualTypeOf<Promise<(Embedding)[]>>();
+expectTypeOf(Context.prototype.stream).parameters.toEqualTypeOf<[options?: EmbedOptions | undefined]>();
+expectTypeOf(Context.prototype.stream).returns.toEqualTypeOf<EmbeddingStream>();
 expectTypeOf(Context.prototype.stats).parameters.toEqualTypeOf<[]>();
 expectTypeOf(Context.prototype.stats).returns.toEqualTypeOf<ContextStats>();
 expectTypeOf(Context.prototype.close).parameters.toEqualTypeOf<[]>();
 expectTypeOf(Context.prototype.close).returns.toEqualTypeOf<void>();
+expectTypeOf(EmbeddingStream.prototype.push).parameters.toEqualTypeOf<[texts: (string)[]]>();
+expectTypeOf(EmbeddingStream.prototype.push).returns.toEqualTypeOf<void>();
+expectTypeOf(EmbeddingStream.prototype.next).parameters.toEqualTypeOf<[]>();
+expectTypeOf(EmbeddingStream.prototype.next).returns.toEqualTypeOf<Promise<(Embedding)[]>>();
+expectTypeOf(EmbeddingStream.prototype.progress).parameters.toEqualTypeOf<[]>();
+expectTypeOf(EmbeddingStream.prototype.progress).returns.toEqualTypeOf<StreamProgress>();
 
 // Free functions: Vector arguments also take number[].
 expectTypeOf(cosineSimilarity).parameters.toEqualTypeOf<[a: Embedding | Float32Array | number[], b: Embedding | Float32Array | number[]]>();

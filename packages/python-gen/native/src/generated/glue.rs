@@ -10,7 +10,7 @@
 #![allow(clippy::all, dead_code, unused_imports, unused_variables, non_snake_case)]
 
 use mullama_core as core;
-use mullama_core::{ContextApi, FunctionsApi, ModelApi};
+use mullama_core::api::{ContextApi, EmbeddingStreamApi, FunctionsApi, ModelApi};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
@@ -728,6 +728,37 @@ impl ContextStats {
 }
 
 // ---------------------------------------------------------------------------------------------
+// record StreamProgress (output record: frozen, read-only fields)
+
+/// Where an `EmbeddingStream` stands: what a progress bar shows.
+#[pyclass(module = "mullama", name = "StreamProgress", frozen, get_all)]
+pub struct StreamProgress {
+    /// Texts pushed.
+    pub pushed: u64,
+    /// Texts whose vectors are computed (their batch is done), taken by `next` or not.
+    pub embedded: u64,
+    /// Texts `next` has handed out.
+    pub delivered: u64,
+    /// Tokens of the embedded texts, special tokens and prompts included.
+    pub tokens: u64,
+    /// Batches pushed and not yet handed out by `next`: what the stream holds in memory.
+    pub pending: u32,
+}
+
+impl StreamProgress {
+    fn from_core(py: Python<'_>, v: core::StreamProgress) -> PyResult<Self> {
+        Ok(StreamProgress { pushed: v.pushed, embedded: v.embedded, delivered: v.delivered, tokens: v.tokens, pending: v.pending })
+    }
+}
+
+#[pymethods]
+impl StreamProgress {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        record_repr(slf.as_any(), "StreamProgress", &["pushed", "embedded", "delivered", "tokens", "pending"])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // record ModelInfo (output record: frozen, read-only fields)
 
 /// Facts about a loaded model.
@@ -894,8 +925,16 @@ fn embedding_list_ret(py: Python<'_>, v: Vec<core::Embedding>) -> PyResult<Py<Py
     Ok(list.into_any().unbind())
 }
 
+fn embedding_stream_ret(py: Python<'_>, v: core::EmbeddingStream) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, EmbeddingStream { inner: Arc::new(v) })?.into_any())
+}
+
 fn context_stats_ret(py: Python<'_>, v: core::ContextStats) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, ContextStats::from_core(py, v)?)?.into_any())
+}
+
+fn stream_progress_ret(py: Python<'_>, v: core::StreamProgress) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, StreamProgress::from_core(py, v)?)?.into_any())
 }
 
 fn convert_report_ret(py: Python<'_>, v: core::ConvertReport) -> PyResult<Py<PyAny>> {
@@ -1196,6 +1235,61 @@ impl Context {
         submit_future(py, move |done| inner.get_embedding_batch_submit(texts, options, done), embedding_list_ret)
     }
 
+    /// A stream for bulk embedding in input order with bounded memory: `push` batches as they are
+    /// read, `next` takes results back oldest first. Every batch is embedded as a
+    /// `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
+    /// a few pending keeps the engine full.
+    #[pyo3(signature = (*, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
+    fn stream(
+        &self,
+        py: Python<'_>,
+        pooling: Option<Bound<'_, PyAny>>,
+        normalize: Option<bool>,
+        overflow: Option<Bound<'_, PyAny>>,
+        max_tokens: Option<Bound<'_, PyAny>>,
+        dimensions: Option<Bound<'_, PyAny>>,
+        role: Option<Bound<'_, PyAny>>,
+        prompt: Option<String>,
+        precision: Option<Bound<'_, PyAny>>,
+        ranges: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let options = core::EmbedOptions {
+            pooling: match pooling {
+                Some(v) => Some(pooling_strategy_arg(&v)?),
+                None => None,
+            },
+            normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
+            precision: match precision {
+                Some(v) => precision_arg(&v)?,
+                None => core::Precision::Float32,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
+        };
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.stream(options));
+        embedding_stream_ret(py, out.map_err(|e| to_py_err(py, e))?)
+    }
+
     /// Running totals of the work done: calls, texts, micro-batches and tokens.
     #[pyo3(signature = ())]
     fn stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -1220,6 +1314,57 @@ impl Context {
     fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> bool {
         self.close(py);
         false
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// class EmbeddingStream
+
+/// Bulk embedding in input order (`Context.stream`). `push` returns at once; the caller bounds
+/// memory by taking results with `next` whenever `progress().pending` reaches its window (for
+/// example 4 batches of 64 texts), and ends when `pending` is 0.
+#[pyclass(module = "mullama", name = "EmbeddingStream", frozen)]
+pub struct EmbeddingStream {
+    pub inner: Arc<core::EmbeddingStream>,
+}
+
+#[pymethods]
+impl EmbeddingStream {
+    /// Queues a batch of texts and returns at once. A text that is not valid UTF-8 fails the push;
+    /// a closed context is `CONTEXT_CLOSED`.
+    #[pyo3(signature = (texts))]
+    fn push(&self, py: Python<'_>, texts: Bound<'_, PyAny>) -> PyResult<()> {
+        let texts = texts_arg(&texts)?;
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.push(&texts));
+        out.map_err(|e| to_py_err(py, e))
+    }
+
+    /// The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+    /// batch that failed rejects here, naming the failing text by its index in the stream, and the
+    /// stream goes on with the next batch.
+    #[pyo3(signature = ())]
+    fn next(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.next());
+        embedding_list_ret(py, out.map_err(|e| to_py_err(py, e))?)
+    }
+
+    /// The oldest pending batch's embeddings, once done; an empty list when nothing is pending. A
+    /// batch that failed rejects here, naming the failing text by its index in the stream, and the
+    /// stream goes on with the next batch.
+    #[pyo3(signature = ())]
+    fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = self.inner.clone();
+        submit_future(py, move |done| inner.next_submit(done), embedding_list_ret)
+    }
+
+    /// Texts pushed, embedded and delivered, tokens, and the batches pending.
+    #[pyo3(signature = ())]
+    fn progress(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.progress());
+        stream_progress_ret(py, out)
     }
 }
 
@@ -1258,7 +1403,8 @@ fn dot_product(py: Python<'_>, a: Bound<'_, PyAny>, b: Bound<'_, PyAny>) -> PyRe
 }
 
 /// Bits that differ between two packed binary vectors (`Precision.Binary` or `Ubinary`): the
-/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`.
+/// distance binary retrieval ranks by. Vectors of different byte lengths are `DIMENSION_MISMATCH`;
+/// a signed (binary) with an unsigned (ubinary) one is `INVALID_ARGUMENT`.
 #[pyfunction]
 #[pyo3(signature = (a, b))]
 fn hamming_distance(py: Python<'_>, a: Bound<'_, PyAny>, b: Bound<'_, PyAny>) -> PyResult<u32> {
@@ -1363,10 +1509,12 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ContextParams>()?;
     m.add_class::<Embedding>()?;
     m.add_class::<ContextStats>()?;
+    m.add_class::<StreamProgress>()?;
     m.add_class::<ModelInfo>()?;
     m.add_class::<ConvertReport>()?;
     m.add_class::<Model>()?;
     m.add_class::<Context>()?;
+    m.add_class::<EmbeddingStream>()?;
     m.add_function(wrap_pyfunction!(cosine_similarity, m)?)?;
     m.add_function(wrap_pyfunction!(dot_product, m)?)?;
     m.add_function(wrap_pyfunction!(hamming_distance, m)?)?;
