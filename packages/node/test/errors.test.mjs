@@ -141,7 +141,7 @@ describe('API surface', () => {
 
   it('Embedding has the IDL fields; normalize accepts arrays', async () => {
     const e = await context.getEmbedding('Hello, world!', { normalize: true });
-    expect(Object.keys(e).sort()).toEqual(['data', 'dimension', 'inputTokens', 'tokens', 'truncated']);
+    expect(Object.keys(e).sort()).toEqual(['data', 'dimension', 'inputTokens', 'space', 'tokens', 'truncated']); // optional fields (prompt, quantized) absent
     expect(e.truncated).toBe(false);
     expect(e.tokens).toBe(e.inputTokens);
     expect(Math.hypot(...e.data)).toBeCloseTo(1, 4);
