@@ -243,7 +243,8 @@ export enum CommandErrorCode {
    */
   TooManyInputs = "TOO_MANY_INPUTS",
   /**
-   * The request's input is of a kind this server does not embed (token ids).
+   * The request's input is of a kind this route does not embed (token ids anywhere but OpenAI's
+   * `/v1/embeddings`, which reads them as tiktoken cl100k_base).
    * @http 400
    */
   UnsupportedInput = "UNSUPPORTED_INPUT",

@@ -119,19 +119,29 @@ export async function readJson(req: IncomingMessage, max: number): Promise<Recor
   return v as Record<string, unknown>;
 }
 
-/** `input` as texts: a string or an array of strings; token-id arrays are refused. */
-export function textsOf(input: unknown, field: string, maxInputs: number): string[] {
+/**
+ * `input` as texts: a string or an array of strings. Token ids (an array of integers, or of
+ * arrays of them) are decoded by `tokenIds` where the route takes them (OpenAI's), else refused.
+ */
+export function textsOf(input: unknown, field: string, maxInputs: number, tokenIds?: (ids: number[], where: string) => string): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input)) {
     if (!input.length) throw new HttpError('EMPTY_INPUT', `'${field}' is an empty array`);
-    if (input.length > maxInputs) throw new HttpError('TOO_MANY_INPUTS', `'${field}' has ${input.length} items; at most ${maxInputs} per request`);
-    if (input.every((x) => typeof x === 'string')) return input as string[];
-    if (input.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((y) => typeof y === 'number'))))
-      throw new HttpError('UNSUPPORTED_INPUT', `token-id input is not supported by this server; send '${field}' as a string or an array of strings`);
-    throw new HttpError('INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
+    if (input.every((x) => typeof x === 'string')) {
+      if (input.length > maxInputs) throw new HttpError('TOO_MANY_INPUTS', `'${field}' has ${input.length} items; at most ${maxInputs} per request`);
+      return input as string[];
+    }
+    const flat = input.every((x) => typeof x === 'number');
+    if (flat || input.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'number'))) {
+      if (!tokenIds) throw new HttpError('UNSUPPORTED_INPUT', `token-id input is not supported on this route; send '${field}' as a string or an array of strings`);
+      if (flat) return [tokenIds(input as number[], `'${field}'`)];
+      if (input.length > maxInputs) throw new HttpError('TOO_MANY_INPUTS', `'${field}' has ${input.length} items; at most ${maxInputs} per request`);
+      return (input as number[][]).map((ids, i) => tokenIds(ids, `'${field}[${i}]'`));
+    }
+    throw new HttpError('INVALID_ARGUMENT', `'${field}' must be a string, an array of strings, or token ids (an array of integers, or of arrays of them)`);
   }
   if (input === undefined) throw new HttpError('INVALID_ARGUMENT', `missing '${field}'`);
-  throw new HttpError('INVALID_ARGUMENT', `'${field}' must be a string or an array of strings`);
+  throw new HttpError('INVALID_ARGUMENT', `'${field}' must be a string, an array of strings, or token ids (an array of integers, or of arrays of them)`);
 }
 
 export function base64(v: Float32Array): string {

@@ -5,6 +5,7 @@ import type { Embedding, OverflowPolicy } from 'mullama';
 import { CliError, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
 import { base64, errorBody, HttpError, positiveIntOf, readJson, type Route, send, sendError, textsOf } from './http.js';
+import { decodeTokenIds } from './tokenids.js';
 import { type EmbedFn, modelOf, Models } from './models.js';
 import { ollamaRoutes } from './ollama.js';
 import { accessLog, ApiKey, cors, Metrics, requestIdOf } from './ops.js';
@@ -14,7 +15,8 @@ import { intOption } from './embed.js';
 export const SERVE_HELP = `Usage: mullama serve [options]
 
 Serves embeddings over HTTP, OpenAI's and Ollama's APIs on one port:
-  POST /v1/embeddings   OpenAI   {model, input, encoding_format?, dimensions?}
+  POST /v1/embeddings   OpenAI   {model, input, encoding_format?, dimensions?}; input may be
+                                 token ids, read as tiktoken cl100k_base (LangChain's default)
   GET  /v1/models       OpenAI
   POST /api/embed       Ollama   {model, input, truncate?, dimensions?, keep_alive?, options?}
   POST /api/embeddings  Ollama   {model, prompt} (the legacy endpoint)
@@ -135,7 +137,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       embeds: true,
       run: async (body) => {
         const name = modelOf(body, models);
-        const texts = textsOf(body.input, 'input', maxInputs);
+        const texts = textsOf(body.input, 'input', maxInputs, decodeTokenIds);
         const fmt = body.encoding_format ?? 'float';
         if (fmt !== 'float' && fmt !== 'base64') throw new HttpError('INVALID_ARGUMENT', "'encoding_format' must be 'float' or 'base64'");
         const dimensions = positiveIntOf(body, 'dimensions');

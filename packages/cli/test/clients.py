@@ -1,5 +1,5 @@
-"""The official Python clients against `mullama serve` (run by clients.test.mjs with the venv's
-Python): `python clients.py URL MODEL`. Prints what they got as one JSON object; the test compares
+"""The official Python clients and LangChain's embedding classes against `mullama serve` (run by
+clients.test.mjs with the venv's Python): `python clients.py URL MODEL`. Prints what they got as one JSON object; the test compares
 the vectors with the server's /v1/embeddings ones."""
 
 import json
@@ -7,6 +7,8 @@ import sys
 
 import ollama
 import openai
+from langchain_ollama import OllamaEmbeddings
+from langchain_openai import OpenAIEmbeddings
 
 url, model = sys.argv[1], sys.argv[2]
 texts = ["why is the sky blue?", "because of Rayleigh scattering"]
@@ -43,5 +45,18 @@ try:
     out["openai_error"] = None
 except openai.NotFoundError as err:
     out["openai_error"] = {"status_code": err.status_code, "code": err.code}
+
+# LangChain, as its docs show it, defaults untouched: OpenAIEmbeddings tokenizes with tiktoken
+# (cl100k_base for a model name it does not know) and sends the token ids.
+sent = []
+lc = OpenAIEmbeddings(model=model, base_url=f"{url}/v1", api_key="x")
+original = lc.client.create
+lc.client.create = lambda **kw: (sent.append(kw["input"]), original(**kw))[1]
+out["langchain_openai"] = lc.embed_documents(texts)
+out["langchain_openai_query"] = lc.embed_query(texts[0])
+out["langchain_openai_sent_token_ids"] = bool(sent) and all(isinstance(i, list) and all(isinstance(t, int) for t in i) for batch in sent for i in batch)
+lo = OllamaEmbeddings(model=model, base_url=url)
+out["langchain_ollama"] = lo.embed_documents(texts)
+out["langchain_ollama_query"] = lo.embed_query(texts[0])
 
 print(json.dumps(out))

@@ -4,11 +4,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import { defaultModelFile, makeHome, pkg, post, repo, startServer, tinyBert } from './helpers.mjs';
 
 const MODEL = 'all-minilm';
@@ -160,11 +161,31 @@ describe('openai (npm)', () => {
   });
 });
 
-test('the Python clients: ollama and openai, from the venv', async () => {
+/**
+ * tiktoken's cl100k_base table, which it downloads from openaipublic.blob.core.windows.net (not
+ * reachable here), written into a TIKTOKEN_CACHE_DIR from js-tiktoken's copy of it: the same
+ * bytes, or tiktoken's own sha256 check refuses the file and tries the network.
+ */
+function tiktokenCache() {
+  const dir = join(repo, 'target', 'tiktoken-cache');
+  const tokens = [];
+  for (const line of cl100k.bpe_ranks.split('\n')) {
+    const [, first, ...toks] = line.split(' ');
+    if (first !== undefined) toks.forEach((t, i) => tokens.push([Number(first) + i, t]));
+  }
+  tokens.sort((a, b) => a[0] - b[0]);
+  mkdirSync(dir, { recursive: true });
+  // tiktoken's cache key: the sha1 of the table's URL.
+  const url = 'https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken';
+  writeFileSync(join(dir, createHash('sha1').update(url).digest('hex')), tokens.map(([r, t]) => `${t} ${r}\n`).join(''));
+  return dir;
+}
+
+test("the Python clients: ollama, openai and LangChain's two classes, from the venv", async () => {
   const python = join(repo, '.venv', 'bin', 'python');
   expect(existsSync(python), `${python} is missing: run scripts/setup.sh test`).toBe(true);
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-    const child = spawn(python, [join(pkg, 'test', 'clients.py'), s.url, MODEL], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OLLAMA_HOST: '' } });
+    const child = spawn(python, [join(pkg, 'test', 'clients.py'), s.url, MODEL], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OLLAMA_HOST: '', TIKTOKEN_CACHE_DIR: tiktokenCache() } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -192,4 +213,10 @@ test('the Python clients: ollama and openai, from the venv', async () => {
   expect(r.openai_usage).toBeGreaterThan(4);
   expectSame([r.openai_dims], await reference(texts[0], { dimensions: 8 }));
   expect(r.openai_error).toEqual({ status_code: 404, code: 'MODEL_NOT_FOUND' });
+  // LangChain with its defaults: OpenAIEmbeddings sends cl100k_base token ids, OllamaEmbeddings /api/embed.
+  expect(r.langchain_openai_sent_token_ids).toBe(true);
+  expectSame(r.langchain_openai, want);
+  expectSame([r.langchain_openai_query], [want[0]]);
+  expectSame(r.langchain_ollama, want);
+  expectSame([r.langchain_ollama_query], [want[0]]);
 });

@@ -4,6 +4,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import { defaultModelFile, makeHome, post, startServer, tinyBert, tinyLlama } from './helpers.mjs';
 
 let h;
@@ -57,9 +59,31 @@ describe('OpenAI /v1/embeddings', () => {
     expect(big.body.error.message).toMatch(/dimensions/);
   });
 
+  test('token ids are read as cl100k_base (what LangChain sends) and embed as their text', async () => {
+    const enc = new Tiktoken(cl100k);
+    const texts = ['Hello, world!', 'Café naïve résumé — 你好'];
+    const ids = texts.map((t) => enc.encode(t));
+    const byText = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: texts });
+    const byIds = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: ids });
+    expect(byIds.status).toBe(200);
+    const same = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-6);
+    byIds.body.data.forEach((d, i) => expect(same(d.embedding, byText.body.data[i].embedding)).toBe(true));
+    expect(byIds.body.usage).toEqual(byText.body.usage); // the model's own tokens, counted as for the text
+    const one = await post(`${s.url}/v1/embeddings`, { model: 'tiny-bert', input: ids[0] });
+    expect(one.body.data).toHaveLength(1);
+    expect(same(one.body.data[0].embedding, byText.body.data[0].embedding)).toBe(true);
+    // Ollama's API has no token-id input.
+    const ollama = await post(`${s.url}/api/embed`, { model: 'tiny-bert', input: ids });
+    expect(ollama.status).toBe(400);
+  });
+
   test.each([
-    [{ model: 'tiny-bert', input: [[1, 2, 3]] }, 400, 'UNSUPPORTED_INPUT'],
-    [{ model: 'tiny-bert', input: [1, 2, 3] }, 400, 'UNSUPPORTED_INPUT'],
+    [{ model: 'tiny-bert', input: [[1, 2, 3], [-1]] }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: [1.5] }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: [100_000_000] }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: [[1, 2], 'mixed'] }, 400, 'INVALID_ARGUMENT'],
+    [{ model: 'tiny-bert', input: [[]] }, 400, 'EMPTY_INPUT'],
+    [{ model: 'tiny-bert', input: [[9468]] }, 400, 'INVALID_UTF8'],
     [{ model: 'tiny-bert', input: [] }, 400, 'EMPTY_INPUT'],
     [{ model: 'tiny-bert', input: '' }, 400, 'EMPTY_INPUT'],
     [{ model: 'tiny-bert', input: ['ok', ''] }, 400, 'EMPTY_INPUT'],
