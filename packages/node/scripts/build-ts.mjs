@@ -15,8 +15,12 @@ const keepBinding = {
   },
 };
 rmSync('dist', { recursive: true, force: true });
-for (const [format, outfile] of [['esm', 'dist/index.mjs'], ['cjs', 'dist/index.cjs']]) {
-  await build({ entryPoints: ['src/index.ts'], outfile, format, platform: 'node', target: 'node20', bundle: true, plugins: [keepBinding], logLevel: 'warning' });
+for (const [format, ext] of [['esm', 'mjs'], ['cjs', 'cjs']]) {
+  await build({ entryPoints: ['src/index.ts'], outfile: `dist/index.${ext}`, format, platform: 'node', target: 'node20', bundle: true, plugins: [keepBinding], logLevel: 'warning' });
+  // mullama/langchain: the main entry stays external, so its classes are the ones users import
+  // from 'mullama' (one copy, instanceof holds); @langchain/core is the user's (a peer).
+  const mainEntry = { name: 'main-entry', setup: (b) => b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: `./index.${ext}`, external: true })) };
+  await build({ entryPoints: ['src/langchain.ts'], outfile: `dist/langchain.${ext}`, format, platform: 'node', target: 'node20', bundle: true, external: ['@langchain/core', '@langchain/core/*'], plugins: [mainEntry], logLevel: 'warning' });
 }
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
 mkdirSync('dist', { recursive: true });
@@ -24,3 +28,5 @@ mkdirSync('dist', { recursive: true });
 // siblings, so their relative imports of ../binding.cjs hold). The ESM and CJS entries' typings:
 copyFileSync('dist/index.d.ts', 'dist/index.d.mts');
 copyFileSync('dist/index.d.ts', 'dist/index.d.cts');
+copyFileSync('dist/langchain.d.ts', 'dist/langchain.d.mts');
+copyFileSync('dist/langchain.d.ts', 'dist/langchain.d.cts');
