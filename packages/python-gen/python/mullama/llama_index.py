@@ -32,7 +32,7 @@ class MullamaEmbedding(BaseEmbedding):
     """
 
     _context: Any = PrivateAttr()
-    _options: dict = PrivateAttr()
+    _options: Any = PrivateAttr()
 
     def __init__(
         self,
