@@ -30,7 +30,7 @@ function plain(v) {
   if (v instanceof Int8Array) return { int8: Array.from(v) };
   if (v instanceof Uint8Array) return { uint8: Array.from(v) };
   if (Array.isArray(v)) return v.map(plain);
-  for (const cls of ['Model', 'Context']) if (v instanceof mullama[cls]) return { class: cls };
+  for (const cls of ['Model', 'Context', 'EmbeddingStream']) if (v instanceof mullama[cls]) return { class: cls };
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   return v;
 }

@@ -45,7 +45,7 @@ def plain(v):
         return {str(v.dtype): v.tolist()} if v.dtype in (np.int8, np.uint8) else v.tolist()
     if isinstance(v, list):
         return [plain(x) for x in v]
-    if isinstance(v, (mullama.Model, mullama.Context)):
+    if isinstance(v, (mullama.Model, mullama.Context, mullama.EmbeddingStream)):
         return {"class": type(v).__name__}
     name = type(v).__name__
     if name in RECORDS:
