@@ -49,10 +49,11 @@ export function describeError(e: unknown): { code: string; status: number; messa
 }
 
 /** OpenAI's routes answer `{"error":{message,type,code}}`; Ollama's (`/api/*`) `{"error":"text"}`. */
-export type ErrorShape = 'openai' | 'ollama';
+export type ErrorShape = 'openai' | 'ollama' | 'tei';
 
 export function errorBody(code: string, status: number, message: string, shape: ErrorShape): string {
   if (shape === 'ollama') return JSON.stringify({ error: message });
+  if (shape === 'tei') return JSON.stringify({ error: message, error_type: status === 503 || status === 429 ? 'Overloaded' : status >= 500 ? 'Backend' : 'Validation', code });
   return JSON.stringify({ error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', code } });
 }
 

@@ -121,5 +121,5 @@ export function modelOf(body: Record<string, unknown>, models: Models, field = '
 export type EmbedFn = (
   name: string,
   texts: string[],
-  options: { overflow: 'error' | 'truncate_end'; normalize: boolean; dimensions?: number },
+  options: { overflow: 'error' | 'truncate_end' | 'truncate_start'; normalize: boolean; dimensions?: number; role?: 'query' | 'document' | 'passage' },
 ) => Promise<{ embs: Embedding[]; tokens: number }>;

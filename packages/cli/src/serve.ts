@@ -1,13 +1,14 @@
 /** `mullama serve`: OpenAI- and Ollama-compatible embedding endpoints over node:http. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import type { Embedding, OverflowPolicy } from 'mullama';
+import type { Embedding, EmbedRole, OverflowPolicy } from 'mullama';
 import { CliError, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
 import { base64, errorBody, HttpError, positiveIntOf, readJson, type Route, send, sendError, textsOf } from './http.js';
 import { decodeTokenIds } from './tokenids.js';
 import { type EmbedFn, modelOf, Models } from './models.js';
 import { ollamaRoutes } from './ollama.js';
+import { TEI_PATHS, teiRoutes } from './tei.js';
 import { accessLog, ApiKey, cors, Metrics, requestIdOf } from './ops.js';
 import { vectorJson } from './output.js';
 import { intOption } from './embed.js';
@@ -22,8 +23,12 @@ Serves embeddings over HTTP, OpenAI's and Ollama's APIs on one port:
   POST /api/embeddings  Ollama   {model, prompt} (the legacy endpoint)
   GET  /api/tags, POST /api/show {model}, GET /api/ps, GET /api/version
   POST /api/pull        Ollama   {model, stream?}: pulls into the store, as 'mullama pull' does
+  POST /embed, POST /   TEI      {inputs, normalize?, truncate?, truncation_direction?,
+                                 prompt_name?, dimensions?}: the default model (first --model)
+  GET  /info            TEI
   GET  /health, GET /metrics (Prometheus), GET / ("Ollama is running")
-Errors: {"error":{message,type,code}} on OpenAI's routes, {"error":"text"} on /api/*, with
+Errors: {"error":{message,type,code}} on OpenAI's routes, {"error":"text"} on /api/*,
+{"error":"text","error_type":"Validation"} on TEI's, with
 the code's own status (404 MODEL_NOT_FOUND, 401 UNAUTHORIZED, 503 OVERLOADED, ...). Ollama's
 keep_alive and options are accepted and change nothing: models stay loaded, and --threads and
 --n-ctx hold for every request.
@@ -124,6 +129,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       overflow: options.overflow as OverflowPolicy,
       normalize: options.normalize,
       dimensions: options.dimensions,
+      role: options.role as EmbedRole | undefined,
       maxTokens,
     });
     const tokens = embs.reduce((a, e) => a + e.tokens, 0);
@@ -162,6 +168,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       },
     },
     ...ollamaRoutes({ models, maxInputs, nCtx, embed }),
+    ...teiRoutes({ models, maxInputs, maxTokens, embed }),
   };
   /** Liveness answers: no API key needed. `/` is what Ollama's clients probe. */
   const open: Record<string, () => [string, string]> = {
@@ -212,7 +219,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   /** Metrics label requests by route; any other path is "other", so clients cannot add labels. */
   const routeLabel = (path: string) => (Object.hasOwn(routes, path) || Object.hasOwn(open, path) ? path : 'other');
-  const shapeOf = (path: string) => (path.startsWith('/api/') ? 'ollama' : 'openai');
+  const shapeOf = (path: string) => (path.startsWith('/api/') ? 'ollama' : TEI_PATHS.has(path) ? 'tei' : 'openai');
 
   // Embedding requests admitted and not yet done by the engine (what --max-queue bounds).
   let queued = 0;

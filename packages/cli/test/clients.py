@@ -7,6 +7,7 @@ import sys
 
 import ollama
 import openai
+from huggingface_hub import InferenceClient
 from langchain_ollama import OllamaEmbeddings
 from langchain_openai import OpenAIEmbeddings
 
@@ -45,6 +46,11 @@ try:
     out["openai_error"] = None
 except openai.NotFoundError as err:
     out["openai_error"] = {"status_code": err.status_code, "code": err.code}
+
+# text-embeddings-inference's client: POST / with TEI's fields.
+tei = InferenceClient(model=url)
+out["tei"] = tei.feature_extraction(texts).tolist()
+out["tei_one"] = tei.feature_extraction(texts[0], normalize=True, prompt_name="query", truncate=True, truncation_direction="right").tolist()
 
 # LangChain, as its docs show it, defaults untouched: OpenAIEmbeddings tokenizes with tiktoken
 # (cl100k_base for a model name it does not know) and sends the token ids.

@@ -213,6 +213,9 @@ test("the Python clients: ollama, openai and LangChain's two classes, from the v
   expect(r.openai_usage).toBeGreaterThan(4);
   expectSame([r.openai_dims], await reference(texts[0], { dimensions: 8 }));
   expect(r.openai_error).toEqual({ status_code: 404, code: 'MODEL_NOT_FOUND' });
+  // text-embeddings-inference's client (huggingface_hub), on the server's default model.
+  expectSame(r.tei, want);
+  expectSame(r.tei_one, [want[0]]);
   // LangChain with its defaults: OpenAIEmbeddings sends cl100k_base token ids, OllamaEmbeddings /api/embed.
   expect(r.langchain_openai_sent_token_ids).toBe(true);
   expectSame(r.langchain_openai, want);

@@ -1,0 +1,87 @@
+/**
+ * Hugging Face text-embeddings-inference's API, as its clients (huggingface_hub's
+ * `InferenceClient.feature_extraction`, LangChain's `HuggingFaceEndpointEmbeddings`) use it:
+ * `POST /embed` (and `POST /`, TEI's alias for it) and `GET /info`. TEI serves one model: these
+ * routes embed with the server's default model (the first `--model`, else all-minilm). Errors
+ * are TEI's `{"error": "text", "error_type": "Validation"}`, with the IDL's status for the code.
+ */
+import { HttpError, positiveIntOf, type Route, textsOf } from './http.js';
+import type { EmbedFn, Models } from './models.js';
+import { vectorJson } from './output.js';
+import { VERSION } from './version.js';
+
+export interface TeiDeps {
+  models: Models;
+  maxInputs: number;
+  maxTokens: number;
+  embed: EmbedFn;
+}
+
+const optionalBool = (body: Record<string, unknown>, field: string, dflt: boolean): boolean => {
+  const v = body[field];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'boolean') throw new HttpError('INVALID_ARGUMENT', `'${field}' must be true or false`);
+  return v;
+};
+
+/** The paths whose errors are in TEI's shape. */
+export const TEI_PATHS = new Set(['/embed', '/info', '/']);
+
+export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Record<string, Route> {
+  const embedRoute: Route = {
+    method: 'POST',
+    embeds: true,
+    run: async (body) => {
+      const texts = textsOf(body.inputs, 'inputs', maxInputs);
+      const normalize = optionalBool(body, 'normalize', true);
+      const truncate = optionalBool(body, 'truncate', false);
+      // TEI's docs spell it Right/Left; huggingface_hub sends right/left.
+      const direction = typeof body.truncation_direction === 'string' ? body.truncation_direction.toLowerCase() : (body.truncation_direction ?? 'right');
+      if (direction !== 'right' && direction !== 'left') throw new HttpError('INVALID_ARGUMENT', "'truncation_direction' must be 'Right' or 'Left'");
+      // TEI's prompt names are sentence-transformers' (`query`, `document`), which are our roles.
+      const promptName = body.prompt_name;
+      if (promptName !== undefined && promptName !== null && promptName !== 'query' && promptName !== 'document' && promptName !== 'passage') {
+        throw new HttpError('INVALID_ARGUMENT', `'prompt_name' ${JSON.stringify(promptName)} is not one of this model's prompts: query, document`);
+      }
+      const { embs } = await embed(models.defaultName(), texts, {
+        overflow: truncate ? (direction === 'left' ? 'truncate_start' : 'truncate_end') : 'error',
+        normalize,
+        dimensions: positiveIntOf(body, 'dimensions'),
+        role: promptName === null ? undefined : (promptName as 'query' | 'document' | 'passage' | undefined),
+      });
+      return `[${embs.map((e) => vectorJson(e.data)).join(',')}]`;
+    },
+  };
+  return {
+    '/embed': embedRoute,
+    '/info': {
+      method: 'GET',
+      run: async () => {
+        const name = models.defaultName();
+        const { model } = await models.get(name);
+        const info = model.info;
+        return JSON.stringify({
+          model_id: name,
+          model_sha: null,
+          model_dtype: 'float16',
+          model_type: { embedding: { pooling: info.defaultPooling } },
+          max_concurrent_requests: 512,
+          max_input_length: info.defaultLength,
+          max_batch_tokens: maxTokens,
+          max_batch_requests: null,
+          max_client_batch_size: maxInputs,
+          auto_truncate: false,
+          tokenization_workers: 1,
+          version: VERSION,
+          sha: null,
+          docker_label: null,
+          // Ours, beside TEI's fields: what the vectors are comparable with.
+          dimension: info.dimension,
+          fingerprint: info.fingerprint,
+          prompts: { query: info.queryPrompt ?? null, document: info.documentPrompt ?? null },
+        });
+      },
+    },
+    '/': embedRoute,
+  };
+}
