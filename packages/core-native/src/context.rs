@@ -195,7 +195,7 @@ impl ContextCore {
             dimensions: dimensions.unwrap_or(self.model.info().dimension),
             precision: opts.precision,
             ranges: opts.ranges,
-            prompt: prompt.as_deref().unwrap_or("").to_string(),
+            prompt: self.space_prompt(prompt.as_deref()).to_string(),
         };
         let done: Completion<Vec<Embedding>> = Box::new(move |r| done(r.and_then(|v| space.finish(v))));
         let slot = Slot::new(texts.len(), done);
@@ -210,6 +210,17 @@ impl ContextCore {
             prompt,
             slot,
         });
+    }
+
+    /// The prompt as part of the space: the model's own prompts (query, document, default) are
+    /// made to be compared with each other, so they are one space with no prompt; any other
+    /// prompt changes what the vectors mean.
+    fn space_prompt<'a>(&self, prompt: Option<&'a str>) -> &'a str {
+        let own = self.model.prompts();
+        match prompt {
+            Some(p) if ![&own.query, &own.document, &own.default].iter().any(|o| o.as_deref() == Some(p)) => p,
+            _ => "",
+        }
     }
 
     /// `CONTEXT_CLOSED` once the context is closed, or in a process forked after it was made.

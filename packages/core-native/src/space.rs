@@ -1,6 +1,7 @@
 //! Embedding spaces: which vectors may be compared. Two vectors are comparable only when the
 //! same weights made them with the same pooling, normalisation, dimensions, precision (and int8
-//! calibration) and prompt; `Embedding.space` names that combination, and the similarity
+//! calibration) and prompt of their own (the model's query and document prompts are one space:
+//! queries are made to be compared with documents); `Embedding.space` names that combination, and the similarity
 //! functions refuse to mix two (`SPACE_MISMATCH`) instead of returning a meaningless number.
 //!
 //! Both ids are SHA-256 over bytes that do not depend on the machine, the language or the run

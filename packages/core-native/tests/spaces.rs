@@ -71,3 +71,37 @@ fn embeddings_of_different_spaces_are_not_compared() {
     // A plain vector has no space: compared as numbers.
     assert!((cosine_similarity(&full[0], &short[0].data).unwrap() - 1.0).abs() < 1e-5);
 }
+
+#[test]
+fn a_models_own_query_and_document_prompts_share_one_space() {
+    // tiny-bert converted with sentence-transformers prompts, as e5 declares them.
+    let dir = std::env::temp_dir().join(format!("mullama-spaces-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&testdata().join("tiny-bert-hf"), &dir.join("hf"));
+    std::fs::write(dir.join("hf/config_sentence_transformers.json"), r#"{"prompts": {"query": "query: ", "document": "passage: "}}"#).unwrap();
+    let gguf = dir.join("e5.gguf");
+    mullama_core::api::functions::convert_model(dir.join("hf").to_str().unwrap(), gguf.to_str().unwrap(), Default::default()).unwrap();
+    let ctx = Context::new(Arc::new(Model::load(&gguf).unwrap()), ContextParams::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let with = |opts: EmbedOptions| ctx.embed(&["the cat sat"], opts).unwrap().remove(0);
+    let query = with(EmbedOptions { role: Some(mullama_core::EmbedRole::Query), ..Default::default() });
+    let document = with(EmbedOptions { role: Some(mullama_core::EmbedRole::Document), ..Default::default() });
+    assert_eq!(query.prompt.as_deref(), Some("query: "));
+    assert_eq!(query.space, document.space, "queries are made to be compared with documents");
+    assert!(cosine_similarity(&query, &document).is_ok());
+    assert_eq!(with(EmbedOptions { prompt: Some("query: ".into()), ..Default::default() }).space, query.space, "the model's own prompt, given by hand");
+    assert_ne!(with(EmbedOptions { prompt: Some("summarize: ".into()), ..Default::default() }).space, query.space, "a prompt of your own");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}

@@ -455,8 +455,9 @@ pub struct Embedding {
     /// The vector quantized, when `EmbedOptions.precision` asks for it.
     pub quantized: Option<crate::QuantizedVector>,
     /// The embedding space this vector lives in: 16 hex digits over the model's fingerprint,
-    /// pooling, normalisation, dimensions, precision (and int8 ranges) and prompt. Vectors are
-    /// comparable only within one space; stable across runs, languages and machines.
+    /// pooling, normalisation, dimensions, precision (and int8 ranges) and a prompt of your own (the
+    /// model's query and document prompts share one space: queries are compared with documents).
+    /// Vectors are comparable only within one space; stable across runs, languages and machines.
     pub space: String,
 }
 
