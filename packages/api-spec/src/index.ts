@@ -396,7 +396,7 @@ export interface EmbedOptions {
    * Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
    * dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
    * sentence-transformers does without calibration; refused when they are equal, e.g. one text).
-   * @default Precision.Float32
+   * Absent: `Float32`, no quantized form.
    * @cli --precision
    */
   precision?: Precision;

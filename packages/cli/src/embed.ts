@@ -55,7 +55,6 @@ function vectorFields(e: Embedding, opts: EmbedOptions): string {
   return `${promptJson(e)},"space":${JSON.stringify(e.space)}${precision},"embedding":${q ? `[${Array.from(q).join(',')}]` : vectorJson(e.data)}`;
 }
 
-
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw usage(`--${name} takes an integer >= ${min}, got '${v}'`);

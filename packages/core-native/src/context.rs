@@ -193,7 +193,7 @@ impl ContextCore {
             mode,
             normalize,
             dimensions: dimensions.unwrap_or(self.model.info().dimension),
-            precision: opts.precision,
+            precision: opts.precision.unwrap_or(Precision::Float32),
             ranges: opts.ranges,
             prompt: self.space_prompt(prompt.as_deref()).to_string(),
         };
@@ -255,10 +255,10 @@ impl ContextCore {
         if opts.max_tokens == Some(0) {
             return err(ErrorCode::InvalidArgument, "maxTokens must be at least 1");
         }
-        if let (Precision::Int8 | Precision::Uint8, Some(ranges)) = (opts.precision, &opts.ranges) {
+        if let (Some(precision @ (Precision::Int8 | Precision::Uint8)), Some(ranges)) = (opts.precision, &opts.ranges) {
             // Checked now, so that bad ranges fail the call before any text is run.
             let kept = opts.dimensions.map_or(dim, |d| d as usize);
-            crate::quantize::quantize(&[vec![0.0; kept]], opts.precision, Some(ranges))?;
+            crate::quantize::quantize(&[vec![0.0; kept]], precision, Some(ranges))?;
         }
         Ok((opts.max_tokens.map(|n| n as usize), opts.dimensions.map(|d| d as usize)))
     }

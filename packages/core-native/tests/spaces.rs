@@ -43,9 +43,9 @@ fn every_part_of_the_space_changes_it() {
         EmbedOptions { normalize: Some(true), ..Default::default() },
         EmbedOptions { dimensions: Some(32), ..Default::default() },
         EmbedOptions { prompt: Some("query: ".into()), ..Default::default() },
-        EmbedOptions { precision: Precision::Ubinary, ..Default::default() },
-        EmbedOptions { precision: Precision::Int8, ranges: Some([vec![-1.0; 64], vec![1.0; 64]].concat()), ..Default::default() },
-        EmbedOptions { precision: Precision::Int8, ranges: Some([vec![-2.0; 64], vec![2.0; 64]].concat()), ..Default::default() },
+        EmbedOptions { precision: Some(Precision::Ubinary), ..Default::default() },
+        EmbedOptions { precision: Some(Precision::Int8), ranges: Some([vec![-1.0; 64], vec![1.0; 64]].concat()), ..Default::default() },
+        EmbedOptions { precision: Some(Precision::Int8), ranges: Some([vec![-2.0; 64], vec![2.0; 64]].concat()), ..Default::default() },
     ];
     let mut seen = vec![base];
     for v in variants {

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let sample: Vec<Vec<f32>> = context.get_embedding_batch(&corpus)?.into_iter().map(|e| e.data).collect();
     let ranges = quantization_ranges(&sample)?;
-    let int8_opts = EmbedOptions { precision: Precision::Int8, ranges: Some(ranges.clone()), ..Default::default() };
+    let int8_opts = EmbedOptions { precision: Some(Precision::Int8), ranges: Some(ranges.clone()), ..Default::default() };
     let int8 = context.get_embedding_with_options("How do I cook pasta?", int8_opts)?;
     if let Some(QuantizedVector::Int8(bytes)) = &int8.quantized {
         println!("Int8 {}", bytes.len()); // Int8 384
@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // binary: one bit per dimension, 48 bytes instead of 1536, ranked by Hamming distance
     let docs = &corpus[..3];
-    let binary = EmbedOptions { precision: Precision::Binary, ..Default::default() };
+    let binary = EmbedOptions { precision: Some(Precision::Binary), ..Default::default() };
     let query = context.get_embedding_with_options("How do I cook pasta?", binary.clone())?;
     let embedded = context.get_embedding_batch_with_options(docs, binary)?;
     let q = query.quantized.as_ref().expect("Precision::Binary fills quantized");
@@ -42,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} {score:.4}", docs[best]); // Boil water, add salt and the spaghetti. 0.6524
 
     // One text alone has no range to calibrate int8 on: pass ranges
-    let uncalibrated = EmbedOptions { precision: Precision::Int8, ..Default::default() };
+    let uncalibrated = EmbedOptions { precision: Some(Precision::Int8), ..Default::default() };
     if let Err(err) = context.get_embedding_with_options("Hello, world!", uncalibrated) {
         println!("{:?}", err.code()); // InvalidArgument
     }
@@ -60,10 +60,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         assert!((f32::from(b) - expected).abs() <= 1.0, "dimension {j}: {b} vs {expected}");
     }
     // A call over the sample itself calibrates on the same texts: the same bytes as with its ranges
-    let own = context.get_embedding_batch_with_options(&corpus, EmbedOptions { precision: Precision::Int8, ..Default::default() })?;
+    let own = context.get_embedding_batch_with_options(&corpus, EmbedOptions { precision: Some(Precision::Int8), ..Default::default() })?;
     let given = context.get_embedding_batch_with_options(
         &corpus,
-        EmbedOptions { precision: Precision::Int8, ranges: Some(ranges.clone()), ..Default::default() },
+        EmbedOptions { precision: Some(Precision::Int8), ranges: Some(ranges.clone()), ..Default::default() },
     )?;
     assert!(own.iter().zip(&given).all(|(a, b)| a.quantized == b.quantized));
     // binary: the sign bits of data, first dimension in the highest bit, each byte minus 128
@@ -77,13 +77,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(hits[0].0 < hits[1].0);
     assert_eq!(best, 0);
     // ubinary: the same bits unsigned, so the same distances
-    let ubinary = EmbedOptions { precision: Precision::Ubinary, ..Default::default() };
+    let ubinary = EmbedOptions { precision: Some(Precision::Ubinary), ..Default::default() };
     let u = context.get_embedding_batch_with_options(&["How do I cook pasta?", docs[0]], ubinary)?;
     let (Some(uq @ QuantizedVector::Uint8(ub)), Some(ud)) = (&u[0].quantized, &u[1].quantized) else { panic!("{:?}", u[0].quantized) };
     assert!(ub.iter().zip(packed).all(|(&u, &b)| i16::from(u) == i16::from(b) + 128));
     assert_eq!(hamming_distance(uq, ud)?, hits[0].0);
     let err =
-        context.get_embedding_with_options("Hello, world!", EmbedOptions { precision: Precision::Int8, ..Default::default() }).unwrap_err();
+        context.get_embedding_with_options("Hello, world!", EmbedOptions { precision: Some(Precision::Int8), ..Default::default() }).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
     Ok(())
 }

@@ -389,7 +389,7 @@ impl Default for ContextParams {
 }
 
 /// Per-call options; an absent field falls back to the context's parameters.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmbedOptions {
     /// Pooling for this call.
     pub pooling: Option<PoolingStrategy>,
@@ -414,27 +414,12 @@ pub struct EmbedOptions {
     /// Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
     /// dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
     /// sentence-transformers does without calibration; refused when they are equal, e.g. one text).
-    pub precision: Precision,
+    /// Absent: `Float32`, no quantized form.
+    pub precision: Option<Precision>,
     /// Calibration of `Int8`/`Uint8`: the minimum of every dimension, then the maximum (2 ×
     /// dimensions values; `quantizationRanges` computes them from a sample of your corpus). Values
     /// outside a range saturate at the ends. Part of the embedding space.
     pub ranges: Option<Vec<f32>>,
-}
-
-impl Default for EmbedOptions {
-    fn default() -> Self {
-        EmbedOptions {
-            pooling: None,
-            normalize: None,
-            overflow: None,
-            max_tokens: None,
-            dimensions: None,
-            role: None,
-            prompt: None,
-            precision: Precision::Float32,
-            ranges: None,
-        }
-    }
 }
 
 /// One text's vector and what happened on the way.

@@ -149,7 +149,13 @@ fn json_embed_options(v: &core::EmbedOptions) -> Value {
             None => Value::Null,
         },
     );
-    m.insert("precision".into(), Value::from(v.precision.clone().as_str()));
+    m.insert(
+        "precision".into(),
+        match &v.precision {
+            Some(x) => Value::from(x.clone().as_str()),
+            None => Value::Null,
+        },
+    );
     m.insert(
         "ranges".into(),
         match &v.ranges {
@@ -172,7 +178,7 @@ fn record_embed_options(v: &Value) -> core::Result<core::EmbedOptions> {
             "dimensions" => r.dimensions = Some(uint_of::<u32>(x)?),
             "role" => r.role = Some(core::EmbedRole::parse(&str_of(x)).expect("a known EmbedRole")),
             "prompt" => r.prompt = Some(str_of(x)),
-            "precision" => r.precision = core::Precision::parse(&str_of(x)).expect("a known Precision"),
+            "precision" => r.precision = Some(core::Precision::parse(&str_of(x)).expect("a known Precision")),
             "ranges" => r.ranges = Some(floats(x)),
             other => panic!("unknown EmbedOptions field {other:?}"),
         }

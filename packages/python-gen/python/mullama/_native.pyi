@@ -429,15 +429,15 @@ class Context:
 
     def __new__(cls, model: Model, params: ContextParams | None = None) -> Self: ...
     def get_embedding(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> Embedding:
-        """Embeds one text. `precision=None` means `Precision.Float32`."""
+        """Embeds one text."""
     def get_embedding_async(self, text: str, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[Embedding]:
-        """Embeds one text. `precision=None` means `Precision.Float32`."""
+        """Embeds one text."""
     def get_embedding_batch(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> list[Embedding]:
-        """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
+        """Embeds many texts at once; results are in input order."""
     def get_embedding_batch_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[list[Embedding]]:
-        """Embeds many texts at once; results are in input order. `precision=None` means `Precision.Float32`."""
+        """Embeds many texts at once; results are in input order."""
     def stream(self, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> EmbeddingStream:
-        """A stream for bulk embedding in input order with bounded memory: `push` batches as they are read, `next` takes results back oldest first. Every batch is embedded as a `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping a few pending keeps the engine full. `precision=None` means `Precision.Float32`."""
+        """A stream for bulk embedding in input order with bounded memory: `push` batches as they are read, `next` takes results back oldest first. Every batch is embedded as a `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping a few pending keeps the engine full."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""
     def close(self) -> None:

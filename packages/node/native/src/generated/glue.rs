@@ -518,6 +518,7 @@ pub struct EmbedOptions {
     /// Also return each vector quantized (`Embedding.quantized`). `Int8`/`Uint8` need each
     /// dimension's range: `ranges`, else the minimum and maximum over this call's vectors (as
     /// sentence-transformers does without calibration; refused when they are equal, e.g. one text).
+    /// Absent: `Float32`, no quantized form.
     pub precision: Option<Precision>,
     /// Calibration of `Int8`/`Uint8`: the minimum of every dimension, then the maximum (2 ×
     /// dimensions values; `quantizationRanges` computes them from a sample of your corpus). Values
@@ -529,7 +530,6 @@ impl TryFrom<EmbedOptions> for core::EmbedOptions {
     type Error = core::Error;
 
     fn try_from(v: EmbedOptions) -> core::Result<Self> {
-        let d = core::EmbedOptions::default();
         Ok(core::EmbedOptions {
             pooling: v.pooling.map(Into::into),
             normalize: v.normalize,
@@ -544,7 +544,7 @@ impl TryFrom<EmbedOptions> for core::EmbedOptions {
             },
             role: v.role.map(Into::into),
             prompt: v.prompt,
-            precision: v.precision.map(Into::into).unwrap_or(d.precision),
+            precision: v.precision.map(Into::into),
             ranges: v.ranges.map(|a| a.to_vec()),
         })
     }

@@ -1063,8 +1063,8 @@ impl Context {
             },
             prompt,
             precision: match precision {
-                Some(v) => precision_arg(&v)?,
-                None => core::Precision::Float32,
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
             },
             ranges: match ranges {
                 Some(v) => Some(vector_arg(&v)?),
@@ -1117,8 +1117,8 @@ impl Context {
             },
             prompt,
             precision: match precision {
-                Some(v) => precision_arg(&v)?,
-                None => core::Precision::Float32,
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
             },
             ranges: match ranges {
                 Some(v) => Some(vector_arg(&v)?),
@@ -1170,8 +1170,8 @@ impl Context {
             },
             prompt,
             precision: match precision {
-                Some(v) => precision_arg(&v)?,
-                None => core::Precision::Float32,
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
             },
             ranges: match ranges {
                 Some(v) => Some(vector_arg(&v)?),
@@ -1224,8 +1224,8 @@ impl Context {
             },
             prompt,
             precision: match precision {
-                Some(v) => precision_arg(&v)?,
-                None => core::Precision::Float32,
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
             },
             ranges: match ranges {
                 Some(v) => Some(vector_arg(&v)?),
@@ -1278,8 +1278,8 @@ impl Context {
             },
             prompt,
             precision: match precision {
-                Some(v) => precision_arg(&v)?,
-                None => core::Precision::Float32,
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
             },
             ranges: match ranges {
                 Some(v) => Some(vector_arg(&v)?),
