@@ -1,6 +1,8 @@
 """Shared fixtures: where the generated test models and the default model live."""
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,17 @@ def minilm(default_model_path):
     import mullama
 
     return mullama.Model.load(str(default_model_path))
+
+
+@pytest.fixture(scope="session")
+def prompted_model(testdata, tmp_path_factory):
+    """tiny-bert converted with sentence-transformers prompts, as e5 declares them (the framework
+    integrations' tests: documents and queries get their own prompts)."""
+    import mullama
+
+    src = tmp_path_factory.mktemp("hf") / "tiny-bert-e5"
+    shutil.copytree(testdata / "tiny-bert-hf", src)
+    (src / "config_sentence_transformers.json").write_text(json.dumps({"prompts": {"query": "query: ", "document": "passage: "}}))
+    out = tmp_path_factory.mktemp("gguf") / "tiny-bert-e5.gguf"
+    mullama.convert_model(str(src), str(out))
+    return mullama.Model.load(str(out))

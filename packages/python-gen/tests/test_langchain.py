@@ -2,8 +2,6 @@
 document prompt for documents and the query prompt for queries, sync and async."""
 
 import asyncio
-import json
-import shutil
 
 import numpy as np
 import pytest
@@ -11,20 +9,9 @@ import pytest
 import mullama
 
 # langchain-core is in requirements-dev.txt (scripts/setup.sh test): a missing one fails here.
-from langchain_core.embeddings import Embeddings  # noqa: E402
+from langchain_core.embeddings import Embeddings
 
-from mullama.langchain import MullamaEmbeddings  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def prompted_model(testdata, tmp_path_factory):
-    """tiny-bert converted with sentence-transformers prompts, as e5 declares them."""
-    src = tmp_path_factory.mktemp("hf") / "tiny-bert-e5"
-    shutil.copytree(testdata / "tiny-bert-hf", src)
-    (src / "config_sentence_transformers.json").write_text(json.dumps({"prompts": {"query": "query: ", "document": "passage: "}}))
-    out = tmp_path_factory.mktemp("gguf") / "tiny-bert-e5.gguf"
-    mullama.convert_model(str(src), str(out))
-    return mullama.Model.load(str(out))
+from mullama.langchain import MullamaEmbeddings
 
 
 def test_documents_and_queries_get_their_prompts(prompted_model):

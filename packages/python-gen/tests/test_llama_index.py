@@ -3,8 +3,6 @@ document prompts for texts and query prompts for queries, batches, async, and a 
 that retrieves with it."""
 
 import asyncio
-import json
-import shutil
 
 import numpy as np
 import pytest
@@ -12,21 +10,10 @@ import pytest
 import mullama
 
 # llama-index-core is in requirements-dev.txt (scripts/setup.sh test): a missing one fails here.
-from llama_index.core import Document, VectorStoreIndex  # noqa: E402
-from llama_index.core.base.embeddings.base import BaseEmbedding  # noqa: E402
+from llama_index.core import Document, VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from mullama.llama_index import MullamaEmbedding  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def prompted_model(testdata, tmp_path_factory):
-    """tiny-bert converted with sentence-transformers prompts, as e5 declares them."""
-    src = tmp_path_factory.mktemp("hf") / "tiny-bert-e5"
-    shutil.copytree(testdata / "tiny-bert-hf", src)
-    (src / "config_sentence_transformers.json").write_text(json.dumps({"prompts": {"query": "query: ", "document": "passage: "}}))
-    out = tmp_path_factory.mktemp("gguf") / "tiny-bert-e5.gguf"
-    mullama.convert_model(str(src), str(out))
-    return mullama.Model.load(str(out))
+from mullama.llama_index import MullamaEmbedding
 
 
 def test_texts_and_queries_get_their_prompts(prompted_model):
