@@ -359,7 +359,7 @@ def st_files(hf: Path, pooling: str | None, normalize: bool, max_seq_length: int
 
 def bert_variant(out: Path, name: str, rng: np.random.Generator, *, arch="BertModel", prefix="", pooler=False,
                  heads=(), type_vocab_size=2, cased=False, vocab_holes=0, tokenizer_json=True, in_sequence=False,
-                 max_input_chars_per_word=100, st=None) -> None:
+                 max_input_chars_per_word=100, st=None, config_extra=None) -> None:
     hf = out / "variants" / f"{name}-hf"
     vocab = bert_vocab()
     if cased:  # upper-case letters and words are reachable only when nothing lowercases
@@ -374,12 +374,12 @@ def bert_variant(out: Path, name: str, rng: np.random.Generator, *, arch="BertMo
         w["pooler.dense.weight"] = rng.normal(0, 0.08, (d, d)).astype(np.float32)
         w["pooler.dense.bias"] = rng.normal(0, 0.02, (d,)).astype(np.float32)
     w = {prefix + k: v for k, v in w.items()}
-    for h, shape in heads:  # task heads outside the encoder ("V": vocab size): the converter skips them
-        w[h] = rng.normal(0, 0.05, [n_vocab if x == "V" else x for x in shape]).astype(np.float32)
+    for h, shape, *std in heads:  # task heads outside the encoder ("V": vocab size); (name, shape[, std])
+        w[h] = rng.normal(0, std[0] if std else 0.05, [n_vocab if x == "V" else x for x in shape]).astype(np.float32)
 
     hf.mkdir(parents=True, exist_ok=True)
     write_json(hf / "config.json", {"architectures": [arch], "model_type": "bert", "vocab_size": n_vocab,
-                                    "pad_token_id": 0, "position_embedding_type": "absolute", **cfg})
+                                    "pad_token_id": 0, "position_embedding_type": "absolute", **cfg, **(config_extra or {})})
     save_file(w, str(hf / "model.safetensors"), metadata={"format": "pt"})
     (hf / "vocab.txt").write_text("".join(t + "\n" for t in vocab), encoding="utf-8")
     if tokenizer_json:
@@ -458,13 +458,23 @@ def make_variants(out: Path) -> None:
                                        st=dict(pooling="lasttoken", normalize=False))),
         ("bert-vocabtxt", dict(tokenizer_json=False)),
     ]
+    # A cross-encoder as sentence-transformers' CrossEncoder saves one (ms-marco-MiniLM-L6-v2's
+    # layout): BertForSequenceClassification, "bert." prefix, the pooler (dense + tanh) and a
+    # one-label classifier on it; both token types in use (query 0, document 1).
+    reranker = dict(arch="BertForSequenceClassification", prefix="bert.", pooler=True,
+                    heads=[("classifier.weight", (1, 64), 3.0), ("classifier.bias", (1,))],
+                    config_extra={"id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0},
+                                  "sentence_transformers": {"activation_fn": "torch.nn.modules.activation.Sigmoid"}})
     texts = variant_texts()
     for i, (name, opts) in enumerate(variants):
         bert_variant(out, name, np.random.default_rng(SEED + 100 + i), **opts)
     xlmr_variant(out, np.random.default_rng(SEED + 200))
+    bert_variant(out, "bert-reranker", np.random.default_rng(SEED + 300), **reranker)
     for name in [n for n, _ in variants] + ["xlmr"]:
         res = reference.run(out / "variants" / f"{name}-hf", texts)
         write_json(out / "reference" / f"variant-{name}.json", res)
+    pairs = json.loads((Path(__file__).resolve().parents[2] / "scenarios/rank-pairs.json").read_text("utf-8"))
+    write_json(out / "reference" / "variant-bert-reranker.json", reference.rank(out / "variants" / "bert-reranker-hf", pairs))
 
 
 # ---------------------------------------------------------------------------- main

@@ -155,7 +155,7 @@ class Bert:
     def tokenize(self, text: str) -> list[int]:
         return self.tok.encode(text, add_special_tokens=True).ids  # [CLS] ... [SEP]
 
-    def forward(self, ids: list[int]) -> np.ndarray:
+    def forward(self, ids: list[int], type_ids: list[int] | None = None) -> np.ndarray:
         if self.w is None:
             self.w = load_weights(self.hf_dir)
         w, c = self.w, self.cfg
@@ -164,7 +164,8 @@ class Bert:
         x = (w["embeddings.word_embeddings.weight"][ids]
              + w["embeddings.position_embeddings.weight"][self.pos0:self.pos0 + n])
         if "embeddings.token_type_embeddings.weight" in w:  # absent when type_vocab_size is 0
-            x = x + w["embeddings.token_type_embeddings.weight"][0]  # token type 0 only, like llama.cpp
+            # one text is all token type 0; a pair (`rank`) has the second text as type 1
+            x = x + w["embeddings.token_type_embeddings.weight"][type_ids or [0] * n]
         x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
 
         def lin(h, name):
@@ -211,7 +212,7 @@ class Llama:
                 ids += [self.vocab[f"<0x{b:02X}>"] for b in ch.encode("utf-8")]
         return ids
 
-    def forward(self, ids: list[int]) -> np.ndarray:
+    def forward(self, ids: list[int], type_ids: list[int] | None = None) -> np.ndarray:
         if self.w is None:
             self.w = load_weights(self.hf_dir)
         w, c = self.w, self.cfg
@@ -300,6 +301,34 @@ def run(hf_dir: Path, texts: list[str], normalize=False, tokens_only=False, per_
             if per_token:
                 item["token_embeddings"] = rows.tolist()
         out["items"].append(item)
+    return out
+
+
+def rank(hf_dir: Path, pairs: list[dict], gelu_variant="ggml-cpu") -> dict:
+    """A cross-encoder's scores (BertForSequenceClassification): the pair tokenized as HF does it
+    (`tokenizer(query, document)`: [CLS] q [SEP] d [SEP], token types 0 then 1), the encoder,
+    the pooler (dense + tanh on [CLS]) and the classifier; score = sigmoid(logit), as
+    sentence-transformers' CrossEncoder reports a one-label model.
+
+    pairs: [{"query", "documents": [..]}]; out: {"model", "items": [{"query", "document",
+    "tokens", "token_types", "logit", "score", "logit_type0"}]}; logit_type0 is the score with every
+    token as type 0 (what llama.cpp's graph computes on its own), for the tests to tell the two apart."""
+    model, arch = load_model(hf_dir, gelu_variant)
+    if arch != "bert":
+        raise SystemExit("rank: only BERT-family cross-encoders")
+    out = {"model": hf_dir.name, "gelu": gelu_variant, "items": []}
+    for p in pairs:
+        for doc in p["documents"]:
+            enc = model.tok.encode(p["query"], doc, add_special_tokens=True)
+            def head(type_ids):
+                rows = model.forward(enc.ids, type_ids)
+                w = model.w
+                pooled = np.tanh(rows[0] @ w["pooler.dense.weight"].T + w["pooler.dense.bias"])
+                return float((pooled @ w["classifier.weight"].T + w["classifier.bias"])[0])
+            logit = head(enc.type_ids)
+            out["items"].append({"query": p["query"], "document": doc, "tokens": enc.ids, "token_types": enc.type_ids,
+                                 "logit": logit, "score": 1.0 / (1.0 + math.exp(-logit)),
+                                 "logit_type0": head([0] * len(enc.ids))})
     return out
 
 

@@ -129,7 +129,8 @@ export enum ErrorCode {
    */
   ModelInvalid = "MODEL_INVALID",
   /**
-   * The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).
+   * The model loaded but cannot do what was asked: embeddings from a reranker or an
+   * encoder-decoder model, `rank` with an embedding model.
    * @http 400
    * @exit 5
    */
@@ -433,6 +434,47 @@ export interface Embedding {
   space: string;
 }
 
+/** Per-call options of `Context.rank`. */
+export interface RankOptions {
+  /**
+   * Return only the `topN` most relevant documents. Absent: every document.
+   * @cli mullama rerank --top-n
+   */
+  topN?: U32;
+  /**
+   * Put each document's text into its result.
+   * @default false
+   * @cli mullama rerank --return-documents
+   */
+  returnDocuments?: boolean;
+  /**
+   * What to do with a query and document longer together than the context's `nCtx`: the
+   * truncating policies cut the document (its end or its start), never the query. Absent: the
+   * context's `overflow`.
+   * @cli --overflow
+   */
+  overflow?: OverflowPolicy;
+}
+
+/** How relevant one document is to the query (`Context.rank`). */
+export interface RankResult {
+  /** The document's position in the list given to `rank`. */
+  index: Usize;
+  /**
+   * Relevance in (0, 1): the sigmoid of `logit`, what sentence-transformers' `CrossEncoder`
+   * and text-embeddings-inference report.
+   */
+  score: F32;
+  /** The classification head's raw output (what llama-server reports as `relevance_score`). */
+  logit: F32;
+  /** The document's text, with `RankOptions.returnDocuments`. */
+  document?: string;
+  /** Tokens of the query and document pair, special tokens included. */
+  tokens: Usize;
+  /** Whether the overflow policy cut the document. */
+  truncated: boolean;
+}
+
 /** Running totals of a context's work since it was created. */
 export interface ContextStats {
   /** Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`). */
@@ -502,6 +544,11 @@ export interface ModelInfo {
   fingerprint: string;
   /** True for bidirectional encoders (BERT), false for causal decoders. */
   isEncoder: boolean;
+  /**
+   * True for a cross-encoder (a classification head and rank pooling): it scores query and
+   * document pairs with `Context.rank` and computes no embeddings (`MODEL_UNSUPPORTED`).
+   */
+  isReranker: boolean;
   vocabSize: Usize;
   /** Bytes of weights. */
   sizeBytes: U64;
@@ -574,6 +621,14 @@ export declare class Context {
    * @cli mullama embed MODEL --input FILE
    */
   stream(options?: EmbedOptions): EmbeddingStream;
+  /**
+   * Scores each document's relevance to the query with a reranker (a cross-encoder:
+   * `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+   * pair is one sequence, packed into micro-batches like texts. An embedding model is
+   * `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+   * @cli mullama rerank MODEL QUERY DOCUMENT...
+   */
+  rank(query: string, documents: string[], options?: RankOptions): Promise<RankResult[]>;
   /**
    * Running totals of the work done: calls, texts, micro-batches and tokens.
    * @infallible

@@ -4,7 +4,7 @@
 
 use crate::api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, EmbeddingStreamApi, FunctionsApi, ModelApi, ModelInfo,
-    StreamProgress,
+    RankOptions, RankResult, StreamProgress,
 };
 use crate::error::Result;
 use crate::Completion;
@@ -41,6 +41,10 @@ impl ContextApi for Context {
 
     fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
         self.submit(texts, options, done)
+    }
+
+    fn rank_submit(&self, query: String, documents: Vec<String>, options: RankOptions, done: Completion<Vec<RankResult>>) {
+        self.core().rank_submit(query, documents, options, done)
     }
 
     fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {

@@ -143,8 +143,26 @@ impl Context {
 }
 
 impl ContextCore {
+    pub(crate) fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub(crate) fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
     /// How a strategy is computed for this model, or why it cannot be.
     pub fn mode_for(&self, strategy: PoolingStrategy) -> Result<Mode> {
+        if self.model.info().is_reranker {
+            return err(
+                ErrorCode::ModelUnsupported,
+                format!("{} is a reranker (a cross-encoder): it scores query and document pairs with rank and computes no embeddings", self.model.info().path),
+            );
+        }
         let strategy = match strategy {
             PoolingStrategy::Native => match self.model.info().native_pooling {
                 Some(p) => p,
@@ -208,6 +226,7 @@ impl ContextCore {
             token_budget,
             dimensions,
             prompt,
+            pair_query: None,
             slot,
         });
     }

@@ -21,6 +21,8 @@ pub enum LlamaPooling {
     Mean,
     Cls,
     Last,
+    /// The classification head on the first token: `n_cls_out` scores per sequence (rerankers).
+    Rank,
 }
 
 impl LlamaPooling {
@@ -30,6 +32,7 @@ impl LlamaPooling {
             LlamaPooling::Mean => sys::LLAMA_POOLING_TYPE_MEAN,
             LlamaPooling::Cls => sys::LLAMA_POOLING_TYPE_CLS,
             LlamaPooling::Last => sys::LLAMA_POOLING_TYPE_LAST,
+            LlamaPooling::Rank => sys::LLAMA_POOLING_TYPE_RANK,
         }
     }
 }
@@ -197,6 +200,12 @@ impl RawModel {
         unsafe { sys::llama_model_n_embd_out(self.ptr.as_ptr()).max(0) as usize }
     }
 
+    /// Outputs of the classification head (rank pooling); 0 without one.
+    pub fn n_cls_out(&self) -> usize {
+        // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
+        unsafe { sys::llama_model_n_cls_out(self.ptr.as_ptr()) as usize }
+    }
+
     pub fn n_ctx_train(&self) -> usize {
         // SAFETY: `ptr` is a live model (owned by self, freed only in Drop).
         unsafe { sys::llama_model_n_ctx_train(self.ptr.as_ptr()).max(0) as usize }
@@ -348,7 +357,8 @@ pub struct RawContext {
     /// A persistent thread pool: without one ggml spawns and joins its threads on every decode.
     pool: *mut sys::ggml_threadpool,
     pub config: RawContextConfig,
-    /// Length of every vector, read from the model when the context was made.
+    /// Length of every vector, read from the model when the context was made: `n_embd`, or
+    /// `n_cls_out` scores with rank pooling.
     n_embd: usize,
     /// Tokens and sequences of the last batch run: the bounds of what may be read back.
     last: (usize, usize),
@@ -397,7 +407,8 @@ impl RawContext {
             Some((ptr, pool))
         });
         let (ptr, pool) = made.ok_or_else(|| why(log, "no reason logged"))?;
-        Ok(RawContext { ptr, pool, config, n_embd: model.n_embd(), last: (0, 0) })
+        let n_embd = if config.pooling == LlamaPooling::Rank { model.n_cls_out() } else { model.n_embd() };
+        Ok(RawContext { ptr, pool, config, n_embd, last: (0, 0) })
     }
 
     /// The length of every vector this context returns.
@@ -505,10 +516,13 @@ fn cpu_threadpool_fns() -> Option<(ThreadpoolNew, ThreadpoolFree)> {
     })
 }
 
-/// A llama_batch with room for `capacity` tokens, one sequence id per token.
+/// A llama_batch with room for `capacity` tokens, one sequence id per token: token ids, or
+/// (`with_inputs`) each token's input vector instead of its id.
 pub struct RawBatch {
     raw: sys::llama_batch,
     capacity: usize,
+    /// Floats per token of an input-vector batch; 0 for token ids.
+    width: usize,
     /// Sequences pushed since the last `clear`.
     n_seqs: usize,
 }
@@ -520,8 +534,17 @@ impl RawBatch {
     pub fn new(capacity: usize) -> RawBatch {
         // SAFETY: allocates `capacity` entries per array, one seq id each; freed in Drop.
         let raw = unsafe { sys::llama_batch_init(capacity as i32, 0, 1) };
-        RawBatch { raw, capacity, n_seqs: 0 }
+        RawBatch { raw, capacity, width: 0, n_seqs: 0 }
     }
+
+    /// A batch of input vectors of `width` floats (the model's `n_embd`) in place of token ids.
+    pub fn with_inputs(capacity: usize, width: usize) -> RawBatch {
+        // SAFETY: allocates `capacity * width` floats of input and `capacity` entries of every
+        // other array, one seq id each; freed in Drop.
+        let raw = unsafe { sys::llama_batch_init(capacity as i32, width as i32, 1) };
+        RawBatch { raw, capacity, width, n_seqs: 0 }
+    }
+
 
     pub fn capacity(&self) -> usize {
         self.capacity
@@ -540,7 +563,7 @@ impl RawBatch {
     /// does not fit: the caller sizes batches, this is the last guard against overrun.
     pub fn push_sequence(&mut self, tokens: &[Token], seq: i32) -> bool {
         let start = self.len();
-        if start + tokens.len() > self.capacity {
+        if self.width != 0 || start + tokens.len() > self.capacity {
             return false;
         }
         // SAFETY: `start + tokens.len() <= capacity` (checked above), the length of every array
@@ -556,6 +579,36 @@ impl RawBatch {
             }
         }
         self.raw.n_tokens += tokens.len() as i32;
+        self.n_seqs += 1;
+        true
+    }
+}
+
+impl RawBatch {
+    /// Appends one sequence given as input vectors (`inputs.len()` a multiple of the width),
+    /// every token an output. False (nothing added) when it does not fit or is not whole rows.
+    pub fn push_inputs(&mut self, inputs: &[f32], seq: i32) -> bool {
+        let start = self.len();
+        if self.width == 0 || !inputs.len().is_multiple_of(self.width) {
+            return false;
+        }
+        let n = inputs.len() / self.width;
+        if start + n > self.capacity {
+            return false;
+        }
+        // SAFETY: `start + n <= capacity` (checked above): the embd array holds capacity * width
+        // floats and every other array capacity entries, each seq_id array room for one id.
+        unsafe {
+            std::ptr::copy_nonoverlapping(inputs.as_ptr(), self.raw.embd.add(start * self.width), inputs.len());
+            for pos in 0..n {
+                let i = start + pos;
+                *self.raw.pos.add(i) = pos as i32;
+                *self.raw.n_seq_id.add(i) = 1;
+                *(*self.raw.seq_id.add(i)) = seq;
+                *self.raw.logits.add(i) = 1;
+            }
+        }
+        self.raw.n_tokens += n as i32;
         self.n_seqs += 1;
         true
     }

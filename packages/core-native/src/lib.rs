@@ -23,6 +23,7 @@ mod generated {
     pub mod api;
 }
 mod queue;
+mod rank;
 mod similarity;
 mod space;
 mod stream;
@@ -35,7 +36,7 @@ pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
-    EmbedRole, EmbeddingStreamApi, OverflowPolicy, PoolingStrategy, Precision, StreamProgress,
+    EmbedRole, EmbeddingStreamApi, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, StreamProgress,
 };
 pub use api_impl::Api;
 pub use model::{Model, Tokenized};

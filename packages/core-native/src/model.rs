@@ -5,6 +5,7 @@ use crate::api::{ModelInfo, OverflowPolicy, PoolingStrategy};
 use crate::error::{err, ErrorCode, Result};
 use crate::ffi::{RawModel, Token};
 use crate::prompts::Prompts;
+use crate::rank::PairLayout;
 use crate::wordpiece::WordPiece;
 use std::io::Read;
 use std::path::Path;
@@ -29,6 +30,8 @@ pub struct Model {
     /// llama.cpp.
     wordpiece: Option<WordPiece>,
     prompts: Prompts,
+    /// A reranker's pair layout; `None` for embedding models.
+    pair_layout: Option<PairLayout>,
 }
 
 const GGUF_MAGIC: &[u8; 4] = b"GGUF";
@@ -102,9 +105,8 @@ impl Model {
             Some(1) => Some(PoolingStrategy::Mean),
             Some(2) => Some(PoolingStrategy::First),
             Some(3) => Some(PoolingStrategy::Last),
-            Some(4) => {
-                return err(ErrorCode::ModelUnsupported, format!("{} is a reranker (rank pooling), not an embedding model", path.display()))
-            }
+            // A reranker: checked below, once the model's kind is known.
+            Some(4) => None,
             // Max pooling has no llama.cpp pooling type: our converter records it by name.
             _ if raw.meta("mullama.pooling").as_deref() == Some("max") => Some(PoolingStrategy::Max),
             _ => None,
@@ -120,6 +122,20 @@ impl Model {
         }
         if raw.n_embd() == 0 {
             return err(ErrorCode::ModelUnsupported, format!("{} has no embedding output", path.display()));
+        }
+        let is_reranker = pooling_raw == Some(4);
+        let is_encoder = raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false");
+        if is_reranker && !is_encoder {
+            return err(
+                ErrorCode::ModelUnsupported,
+                format!("{} is a decoder reranker ({architecture}); mullama ranks with BERT-family cross-encoders", path.display()),
+            );
+        }
+        if is_reranker && raw.n_cls_out() != 1 {
+            return err(
+                ErrorCode::ModelUnsupported,
+                format!("{} is a classifier with {} outputs; a reranker has one relevance score", path.display(), raw.n_cls_out()),
+            );
         }
         let st = SentenceTransformersConfig::read(&raw);
         let name = raw.meta("general.name");
@@ -140,7 +156,8 @@ impl Model {
             document_prompt: prompts.document.clone(),
             default_prompt: prompts.default.clone(),
             fingerprint,
-            is_encoder: raw.has_encoder() || raw.meta(&format!("{architecture}.attention.causal")).as_deref() == Some("false"),
+            is_encoder,
+            is_reranker,
             vocab_size: raw.n_vocab(),
             size_bytes: raw.size_bytes(),
             parameters: raw.n_params(),
@@ -148,7 +165,8 @@ impl Model {
         };
         let (prefix, suffix) = raw.special_tokens();
         let wordpiece = WordPiece::from_model(&raw);
-        Ok(Model { raw, info, prefix, suffix, wordpiece, prompts })
+        let pair_layout = if is_reranker { Some(PairLayout::read(path, &raw, &suffix)?) } else { None };
+        Ok(Model { raw, info, prefix, suffix, wordpiece, prompts, pair_layout })
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -223,6 +241,34 @@ impl Model {
         tokens.extend_from_slice(&kept);
         tokens.extend_from_slice(&self.suffix);
         Ok(Tokenized { tokens, input_tokens, truncated })
+    }
+
+    /// How a reranker's pairs are laid out and fed; `None` for embedding models.
+    pub(crate) fn pair_layout(&self) -> Option<&PairLayout> {
+        self.pair_layout.as_ref()
+    }
+
+    /// A rank query's content tokens, tokenized once for all its documents.
+    pub(crate) fn pair_query_tokens(&self, query: &str) -> Result<Vec<Token>> {
+        let tokens = self.content_tokens(query)?;
+        if tokens.is_empty() {
+            return err(ErrorCode::EmptyInput, "the query has no tokens (only whitespace or characters the tokenizer drops)");
+        }
+        Ok(tokens)
+    }
+
+    /// A query and document as one sequence, the way the model's tokenizer pairs them, and the
+    /// index of the document's first token.
+    pub(crate) fn pair_tokens(&self, query: &[Token], document: &str, max_tokens: usize, overflow: OverflowPolicy) -> Result<(Tokenized, usize)> {
+        let Some(layout) = &self.pair_layout else { return err(ErrorCode::ModelUnsupported, "not a reranker") };
+        if document.is_empty() {
+            return err(ErrorCode::EmptyInput, "document is empty");
+        }
+        let content = self.content_tokens(document)?;
+        if content.is_empty() {
+            return err(ErrorCode::EmptyInput, "document has no tokens (only whitespace or characters the tokenizer drops)");
+        }
+        crate::rank::pair_tokens((&self.prefix, &layout.between, &self.suffix), query, &content, max_tokens, overflow)
     }
 
     /// Tokens a text has with the special tokens (`Embedding.input_tokens`), without running the model.

@@ -44,6 +44,8 @@ pub struct Request {
     pub dimensions: Option<usize>,
     /// Put before every text (`EmbedOptions.role`/`prompt`, or the model's default).
     pub prompt: Option<Arc<str>>,
+    /// A rank call's query: each text is a document, tokenized as a pair with it.
+    pub pair_query: Option<Arc<str>>,
     pub slot: Arc<Slot>,
 }
 
@@ -56,6 +58,8 @@ pub struct Item {
     pub normalize: bool,
     pub dimensions: Option<usize>,
     pub prompt: Option<Arc<str>>,
+    /// Of a rank pair: the first token of the document (token type 1); 0 otherwise.
+    pub segment_b: usize,
     pub slot: Arc<Slot>,
     pub index: usize,
 }

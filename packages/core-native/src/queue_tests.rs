@@ -5,7 +5,7 @@ use crate::api::Embedding;
 use std::sync::mpsc::channel;
 
 fn item(slot: &Arc<Slot>, index: usize, n_tokens: usize, mode: Mode) -> Item {
-    Item { tokens: vec![1; n_tokens], input_tokens: n_tokens, truncated: false, mode, normalize: false, dimensions: None, prompt: None, slot: slot.clone(), index }
+    Item { tokens: vec![1; n_tokens], input_tokens: n_tokens, truncated: false, mode, normalize: false, dimensions: None, prompt: None, segment_b: 0, slot: slot.clone(), index }
 }
 
 fn ignore() -> Arc<Slot> {
@@ -67,7 +67,7 @@ fn waiting_requests_come_before_groups_and_all_at_once() {
     let s = ignore();
     q.push_items(vec![item(&s, 0, 5, MEAN)]);
     for _ in 0..3 {
-        q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, slot: ignore() });
+        q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, pair_query: None, slot: ignore() });
     }
     match q.next_work(256, 256) {
         Some(Work::Tokenize(rs)) => assert_eq!(rs.len(), 3),
@@ -120,7 +120,7 @@ fn closing_fails_waiting_requests_and_items_with_context_closed() {
     let q = Queue::new(1);
     let (tx, rx) = channel();
     let tx2 = tx.clone();
-    q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, slot: Slot::new(1, Box::new(move |r| tx.send(r.unwrap_err().code()).unwrap())) });
+    q.push_request(Request { texts: vec!["a".into()], mode: MEAN, normalize: false, max_text_tokens: 512, overflow: OverflowPolicy::Error, token_budget: None, dimensions: None, prompt: None, pair_query: None, slot: Slot::new(1, Box::new(move |r| tx.send(r.unwrap_err().code()).unwrap())) });
     let s = Slot::new(1, Box::new(move |r| tx2.send(r.unwrap_err().code()).unwrap()));
     q.push_items(vec![item(&s, 0, 3, MEAN)]);
     q.close();

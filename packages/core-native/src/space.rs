@@ -72,6 +72,7 @@ impl SpaceParts<'_> {
             Mode::Sequence(LlamaPooling::Cls) => "first",
             Mode::Sequence(LlamaPooling::Last) => "last",
             Mode::Sequence(LlamaPooling::None) => "none",
+            Mode::Sequence(LlamaPooling::Rank) => "rank",
             Mode::MaxOverTokens => "max",
         };
         let text = format!(

@@ -28,12 +28,15 @@ pub struct Worker {
     config: WorkerConfig,
     contexts: HashMap<Mode, RawContext>,
     batch: RawBatch,
+    /// Input vectors in place of token ids, for rerankers with token types (crate::rank).
+    input_batch: Option<RawBatch>,
+    inputs: Vec<f32>,
 }
 
 impl Worker {
     pub fn new(model: Arc<Model>, config: WorkerConfig) -> Worker {
         let batch = RawBatch::new(config.budget);
-        Worker { model, config, contexts: HashMap::new(), batch }
+        Worker { model, config, contexts: HashMap::new(), batch, input_batch: None, inputs: Vec::new() }
     }
 
     /// Serves the queue until it is closed.
@@ -112,16 +115,36 @@ impl Worker {
             self.batch = RawBatch::new(total.next_power_of_two());
         }
         self.batch.clear();
+        let model = self.model.clone();
+        let type_inputs = model.pair_layout().and_then(|l| l.types.as_ref()).filter(|_| mode == crate::rank::RANK_MODE);
+        if let Some(types) = type_inputs {
+            let fits = self.input_batch.as_ref().is_some_and(|b| b.capacity() >= total);
+            if !fits {
+                self.input_batch = Some(RawBatch::with_inputs(total.next_power_of_two(), types.width()));
+            }
+            self.input_batch.as_mut().expect("made above").clear();
+        }
         for (seq, item) in group.iter().enumerate() {
             // Capacity was ensured above; a false here means a bug, not bad input.
-            if !self.batch.push_sequence(&item.tokens, seq as i32) {
+            let pushed = match (type_inputs, self.input_batch.as_mut()) {
+                (Some(types), Some(batch)) => {
+                    types.inputs(&item.tokens, item.segment_b, &mut self.inputs)?;
+                    batch.push_inputs(&self.inputs, seq as i32)
+                }
+                _ => self.batch.push_sequence(&item.tokens, seq as i32),
+            };
+            if !pushed {
                 return Err(Error::new(ErrorCode::EngineFailure, "batch overflow"));
             }
         }
         self.ensure_context(mode, total)?;
         // Disjoint fields: the context is mutated while the batch is read.
         let ctx = self.contexts.get_mut(&mode).expect("ensured above");
-        ctx.run(&self.batch).map_err(|why| Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch ({why})")))?;
+        let batch = match (type_inputs, &self.input_batch) {
+            (Some(_), Some(b)) => b,
+            _ => &self.batch,
+        };
+        ctx.run(batch).map_err(|why| Error::new(ErrorCode::EngineFailure, format!("llama.cpp failed to embed a batch ({why})")))?;
         read_vectors(ctx, mode, group)
     }
 }
@@ -176,17 +199,28 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
     })
 }
 
+/// Runs a tokenizer call with a panic turned into an error (a worker must survive any text).
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
+}
+
 fn tokenize_request(model: &Model, r: &Request) -> Result<Vec<Item>> {
     let n = r.texts.len();
+    // A rank call's query is tokenized once for all its documents.
+    let query = r.pair_query.as_deref().map(|q| guarded(|| model.pair_query_tokens(q))).transpose()?;
     let tokenize = |(index, text): (usize, &String)| {
         let prompt = r.prompt.as_deref().unwrap_or("");
-        let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.tokens_with_prompt(prompt, text, r.max_text_tokens, r.overflow)))
-            .unwrap_or_else(|_| Err(Error::new(ErrorCode::EngineFailure, "internal error while tokenizing")))
-            .map_err(|e| at_index(n, index, e))?;
+        let (t, segment_b) = guarded(|| match &query {
+            Some(q) => model.pair_tokens(q, text, r.max_text_tokens, r.overflow),
+            None => Ok((model.tokens_with_prompt(prompt, text, r.max_text_tokens, r.overflow)?, 0)),
+        })
+        .map_err(|e| at_index(n, index, e))?;
         Ok(Item {
             tokens: t.tokens,
             input_tokens: t.input_tokens,
             truncated: t.truncated,
+            segment_b,
             mode: r.mode,
             normalize: r.normalize,
             dimensions: r.dimensions,

@@ -36,9 +36,20 @@ pub enum Mapped {
     Head(String),
 }
 
+/// A sequence classifier's head -> llama.cpp's rank-pooling head (`cls`: dense + tanh on the
+/// first token, `cls.output`: the projection to the labels). BERT's is its pooler and
+/// `classifier`; RoBERTa's `RobertaClassificationHead` is `classifier.dense` and `.out_proj`.
+const CLASSIFIER: &[(&str, &str)] = &[
+    ("pooler.dense", "cls"),
+    ("classifier.dense", "cls"),
+    ("classifier.out_proj", "cls.output"),
+    ("classifier", "cls.output"),
+];
+
 /// HF tensor name -> what it becomes; `None` for a name inside the encoder (`embeddings.*`,
 /// `encoder.*`) that llama.cpp has no tensor for, which means an encoder variant we cannot run.
-pub fn map_tensor_name(hf_name: &str) -> Option<Mapped> {
+/// With `classifier`, the model is a sequence classifier and its head is kept.
+pub fn map_tensor_name(hf_name: &str, classifier: bool) -> Option<Mapped> {
     // Task models (BertForMaskedLM, XLMRobertaForMaskedLM, ...) nest the encoder under a prefix.
     let name = hf_name.strip_prefix("bert.").or_else(|| hf_name.strip_prefix("roberta.")).unwrap_or(hf_name);
     // Old TF-converted checkpoints call LayerNorm parameters gamma/beta.
@@ -49,6 +60,13 @@ pub fn map_tensor_name(hf_name: &str) -> Option<Mapped> {
     };
     if matches!(name.as_str(), "embeddings.position_ids" | "embeddings.token_type_ids") {
         return Some(Mapped::Buffer);
+    }
+    if classifier {
+        if let Some((stem, suffix)) = name.rsplit_once('.') {
+            if let Some(&(_, g)) = CLASSIFIER.iter().find(|(h, _)| *h == stem) {
+                return Some(Mapped::Tensor(format!("{g}.{suffix}")));
+            }
+        }
     }
     if !name.starts_with("embeddings.") && !name.starts_with("encoder.") {
         let group = name.split('.').next().unwrap_or(&name);
@@ -73,7 +91,7 @@ pub fn map_tensor_name(hf_name: &str) -> Option<Mapped> {
 /// The HF name (without the task model's `bert.` prefix) a GGUF tensor comes from, for messages.
 pub fn hf_name_of(gguf_name: &str) -> Option<String> {
     let (stem, suffix) = gguf_name.rsplit_once('.')?;
-    if let Some(&(h, _)) = EMBEDDINGS.iter().find(|(_, g)| *g == stem) {
+    if let Some(&(h, _)) = EMBEDDINGS.iter().chain(CLASSIFIER).find(|(_, g)| *g == stem) {
         return Some(format!("{h}.{suffix}"));
     }
     let (bid, part) = stem.strip_prefix("blk.")?.split_once('.')?;

@@ -17,7 +17,8 @@ enum Family {
 }
 
 /// `architectures[0]` values whose weights hold a plain encoder; the task heads of the
-/// `*For*` models are skipped (see `bert::map_tensor_name`).
+/// `*For*` models are skipped (see `bert::map_tensor_name`), except a sequence classifier's,
+/// which makes the model a reranker (`CLASSIFIERS`).
 const ARCHS: &[(&str, Family)] = &[
     ("BertModel", Family::Bert),
     ("BertForMaskedLM", Family::Bert),
@@ -26,7 +27,14 @@ const ARCHS: &[(&str, Family)] = &[
     ("RobertaForMaskedLM", Family::Roberta),
     ("XLMRobertaModel", Family::XlmRoberta),
     ("XLMRobertaForMaskedLM", Family::XlmRoberta),
+    ("BertForSequenceClassification", Family::Bert),
+    ("RobertaForSequenceClassification", Family::Roberta),
+    ("XLMRobertaForSequenceClassification", Family::XlmRoberta),
 ];
+
+/// Cross-encoders: the classification head is kept (llama.cpp's `cls` and `cls.output`) and the
+/// model gets rank pooling, so it scores query and document pairs instead of embedding.
+const CLASSIFIERS: &[&str] = &["BertForSequenceClassification", "RobertaForSequenceClassification", "XLMRobertaForSequenceClassification"];
 
 /// `model_type` values accepted when a config has no `architectures`.
 const MODEL_TYPES: &[(&str, Family)] = &[("bert", Family::Bert), ("roberta", Family::Roberta), ("xlm-roberta", Family::XlmRoberta)];
@@ -52,6 +60,9 @@ pub struct BertHparams {
     /// from `padding_idx + 1`, so convert_hf_to_gguf.py drops `pad_token_id + 1` rows and
     /// llama.cpp counts from 0; 0 for BERT.
     pub position_offset: u32,
+    /// A sequence classifier's label names (`id2label` in id order, else `LABEL_i` for
+    /// `num_labels`); `None` for an encoder converted to embed.
+    pub classifier_labels: Option<Vec<String>>,
 }
 
 fn bad<T>(path: &Path, msg: impl std::fmt::Display) -> Result<T> {
@@ -78,6 +89,30 @@ pub fn read_json_opt(path: &Path) -> Result<Option<Value>> {
     }
 }
 
+/// The label names of a sequence classifier, from `id2label` (keys are ids as strings) or
+/// `num_labels` (HF's default: 2; cross-encoders have 1).
+fn classifier_labels(path: &Path, cfg: &Value) -> Result<Vec<String>> {
+    if let Some(map) = cfg.get("id2label").and_then(|v| v.as_object()) {
+        let mut labels: Vec<(u64, String)> = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let Ok(id) = k.parse::<u64>() else { return bad(path, format!("id2label has a key {k:?} that is not a label id")) };
+            labels.push((id, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
+        }
+        labels.sort();
+        if labels.iter().enumerate().any(|(i, (id, _))| *id != i as u64) {
+            return bad(path, "id2label's ids are not 0 to n - 1");
+        }
+        if !labels.is_empty() {
+            return Ok(labels.into_iter().map(|(_, l)| l).collect());
+        }
+    }
+    let n = cfg.get("num_labels").and_then(|v| v.as_u64()).unwrap_or(2);
+    if n == 0 || n > 65536 {
+        return bad(path, format!("num_labels {n} is out of range"));
+    }
+    Ok((0..n).map(|i| format!("LABEL_{i}")).collect())
+}
+
 fn family_of(path: &Path, cfg: &Value) -> Result<Family> {
     let arch = cfg.get("architectures").and_then(|a| a.as_array()).and_then(|a| a.first()).and_then(|v| v.as_str());
     let model_type = cfg.get("model_type").and_then(|v| v.as_str());
@@ -92,12 +127,7 @@ fn family_of(path: &Path, cfg: &Value) -> Result<Family> {
         return Ok(f);
     }
     let supported: Vec<&str> = ARCHS.iter().map(|(a, _)| *a).collect();
-    let why = if arch.ends_with("ForSequenceClassification") {
-        " (a sequence classifier or cross-encoder scores text pairs; it is not an embedding model)"
-    } else {
-        ""
-    };
-    bad(path, format!("unsupported architecture '{arch}'{why}; supported: {}", supported.join(", ")))
+    bad(path, format!("unsupported architecture '{arch}'; supported: {}", supported.join(", ")))
 }
 
 /// Parses config.json and checks it describes an encoder we can convert.
@@ -106,6 +136,11 @@ pub fn parse_config(path: &Path, cfg: &Value) -> Result<BertHparams> {
         return bad(path, "expected a JSON object");
     }
     let family = family_of(path, cfg)?;
+    let arch = cfg.get("architectures").and_then(|a| a.as_array()).and_then(|a| a.first()).and_then(|v| v.as_str());
+    let classifier_labels = match arch {
+        Some(a) if CLASSIFIERS.contains(&a) => Some(classifier_labels(path, cfg)?),
+        _ => None,
+    };
 
     // Settings that change the forward pass in ways llama.cpp's BERT graph does not follow.
     let act = cfg.get("hidden_act").map(|v| v.as_str().unwrap_or("?")).unwrap_or("gelu");
@@ -169,6 +204,7 @@ pub fn parse_config(path: &Path, cfg: &Value) -> Result<BertHparams> {
         // convert_hf_to_gguf.py: `self.hparams.get("type_vocab_size", 1)`.
         type_vocab_size: optional("type_vocab_size")?.unwrap_or(1),
         position_offset,
+        classifier_labels,
     };
     if !hp.embedding_length.is_multiple_of(hp.head_count) {
         return bad(path, format!("hidden_size {} is not divisible by num_attention_heads {}", hp.embedding_length, hp.head_count));

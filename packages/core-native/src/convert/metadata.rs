@@ -39,7 +39,13 @@ pub fn metadata(
     ];
     // Max and weighted-mean pooling have no llama.cpp pooling type: the key stays out and
     // `mullama.pooling` alone says how to pool.
-    if let Some(ty) = st.pooling.and_then(|p| p.llama_type()) {
+    if let Some(labels) = &hp.classifier_labels {
+        // A cross-encoder: rank pooling (LLAMA_POOLING_TYPE_RANK) runs the classification head;
+        // llama.cpp takes its output count from the label list.
+        kv.push(("bert.pooling_type".into(), GgufValue::U32(4)));
+        let labels = labels.iter().map(|l| GgufValue::Str(l.clone())).collect();
+        kv.push(("bert.classifier.output_labels".into(), GgufValue::Array(GgufType::String, labels)));
+    } else if let Some(ty) = st.pooling.and_then(|p| p.llama_type()) {
         kv.push(("bert.pooling_type".into(), GgufValue::U32(ty)));
     }
     // llama.cpp refuses a BERT model whose token type count is 0, even with no token_types

@@ -38,7 +38,7 @@ fn ggml_dims(shape: &[u64]) -> Vec<u64> {
 /// `[2^62, 0]` holds no bytes at all): the most tokens the vocabulary can have, checked before
 /// config.json's vocab_size is used to size anything. Without the matrix there is no model.
 pub fn embedding_rows(st: &safetensors::SafeTensors, st_path: &Path) -> Result<u64> {
-    let embd = st.tensors.iter().find(|t| bert::map_tensor_name(&t.name) == Some(Mapped::Tensor("token_embd.weight".into())));
+    let embd = st.tensors.iter().find(|t| bert::map_tensor_name(&t.name, false) == Some(Mapped::Tensor("token_embd.weight".into())));
     match embd {
         Some(t) => Ok(t.shape.first().copied().unwrap_or(1).min(st.data_len)),
         None => Err(Error::new(
@@ -55,7 +55,7 @@ pub fn plan_tensors(st: &safetensors::SafeTensors, st_path: &Path, hp: &BertHpar
     let mut tensors = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     for t in &st.tensors {
-        let gguf_name = match bert::map_tensor_name(&t.name) {
+        let gguf_name = match bert::map_tensor_name(&t.name, hp.classifier_labels.is_some()) {
             None => return Err(fail(format!("unsupported tensor '{}': not part of a BERT encoder llama.cpp can run", t.name))),
             Some(Mapped::Buffer) => continue,
             Some(Mapped::Head(group)) => {
@@ -120,6 +120,16 @@ fn check_shapes(plan: &[Planned], hp: &BertHparams, n_vocab: u64) -> std::result
             }
         }
         t => required.push(("token_types.weight".into(), vec![e, t as u64])),
+    }
+    if let Some(labels) = &hp.classifier_labels {
+        for (name, shape) in [
+            ("cls.weight", vec![e, e]),
+            ("cls.bias", vec![e]),
+            ("cls.output.weight", vec![e, labels.len() as u64]),
+            ("cls.output.bias", vec![labels.len() as u64]),
+        ] {
+            required.push((name.into(), shape));
+        }
     }
     required.into_iter().try_for_each(|(name, shape)| check_one(plan, &name, &shape))?;
     // Layer by layer, stopping at the first problem: num_hidden_layers comes from config.json

@@ -244,7 +244,8 @@ pub enum ErrorCode {
     ModelNotFound,
     /// The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
     ModelInvalid,
-    /// The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).
+    /// The model loaded but cannot do what was asked: embeddings from a reranker or an
+    /// encoder-decoder model, `rank` with an embedding model.
     ModelUnsupported,
     /// A text is empty, or tokenizes to nothing but special tokens.
     EmptyInput,
@@ -446,6 +447,43 @@ pub struct Embedding {
     pub space: String,
 }
 
+/// Per-call options of `Context.rank`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankOptions {
+    /// Return only the `topN` most relevant documents. Absent: every document.
+    pub top_n: Option<u32>,
+    /// Put each document's text into its result.
+    pub return_documents: bool,
+    /// What to do with a query and document longer together than the context's `nCtx`: the
+    /// truncating policies cut the document (its end or its start), never the query. Absent: the
+    /// context's `overflow`.
+    pub overflow: Option<OverflowPolicy>,
+}
+
+impl Default for RankOptions {
+    fn default() -> Self {
+        RankOptions { top_n: None, return_documents: false, overflow: None }
+    }
+}
+
+/// How relevant one document is to the query (`Context.rank`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankResult {
+    /// The document's position in the list given to `rank`.
+    pub index: usize,
+    /// Relevance in (0, 1): the sigmoid of `logit`, what sentence-transformers' `CrossEncoder`
+    /// and text-embeddings-inference report.
+    pub score: f32,
+    /// The classification head's raw output (what llama-server reports as `relevance_score`).
+    pub logit: f32,
+    /// The document's text, with `RankOptions.returnDocuments`.
+    pub document: Option<String>,
+    /// Tokens of the query and document pair, special tokens included.
+    pub tokens: usize,
+    /// Whether the overflow policy cut the document.
+    pub truncated: bool,
+}
+
 /// Running totals of a context's work since it was created.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContextStats {
@@ -511,6 +549,9 @@ pub struct ModelInfo {
     pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
+    /// True for a cross-encoder (a classification head and rank pooling): it scores query and
+    /// document pairs with `Context.rank` and computes no embeddings (`MODEL_UNSUPPORTED`).
+    pub is_reranker: bool,
     pub vocab_size: usize,
     /// Bytes of weights.
     pub size_bytes: u64,
@@ -588,6 +629,22 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
     /// `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
     /// a few pending keeps the engine full.
     fn stream(&self, options: EmbedOptions) -> Result<crate::EmbeddingStream>;
+    /// Scores each document's relevance to the query with a reranker (a cross-encoder:
+    /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+    /// pair is one sequence, packed into micro-batches like texts. An embedding model is
+    /// `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+    ///
+    /// Non-blocking form: `done` is called exactly once, with the result.
+    fn rank_submit(&self, query: String, documents: Vec<String>, options: RankOptions, done: crate::Completion<Vec<RankResult>>);
+    /// Scores each document's relevance to the query with a reranker (a cross-encoder:
+    /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+    /// pair is one sequence, packed into micro-batches like texts. An embedding model is
+    /// `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+    ///
+    /// Blocking form: waits for [`Self::rank_submit`].
+    fn rank(&self, query: &str, documents: &[String], options: RankOptions) -> Result<Vec<RankResult>> {
+        crate::wait(|done| self.rank_submit(query.to_owned(), documents.to_vec(), options, done))
+    }
     /// Running totals of the work done: calls, texts, micro-batches and tokens.
     fn stats(&self) -> ContextStats;
     /// Stops the workers; later calls fail with `CONTEXT_CLOSED`.

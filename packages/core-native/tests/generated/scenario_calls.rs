@@ -211,6 +211,57 @@ fn json_embedding(v: &core::Embedding) -> Value {
     Value::Object(m)
 }
 
+fn json_rank_options(v: &core::RankOptions) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert(
+        "topN".into(),
+        match &v.top_n {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert("returnDocuments".into(), Value::from(v.return_documents.clone()));
+    m.insert(
+        "overflow".into(),
+        match &v.overflow {
+            Some(x) => Value::from(x.clone().as_str()),
+            None => Value::Null,
+        },
+    );
+    Value::Object(m)
+}
+
+/// `RankOptions` from the IDL's camelCase keys; an unknown key fails the scenario.
+fn record_rank_options(v: &Value) -> core::Result<core::RankOptions> {
+    let mut r = core::RankOptions::default();
+    for (k, x) in v.as_object().expect("an object") {
+        match k.as_str() {
+            "topN" => r.top_n = Some(uint_of::<u32>(x)?),
+            "returnDocuments" => r.return_documents = x.as_bool().expect("a bool"),
+            "overflow" => r.overflow = Some(core::OverflowPolicy::parse(&str_of(x)).expect("a known OverflowPolicy")),
+            other => panic!("unknown RankOptions field {other:?}"),
+        }
+    }
+    Ok(r)
+}
+
+fn json_rank_result(v: &core::RankResult) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("index".into(), Value::from(v.index.clone()));
+    m.insert("score".into(), Value::from(v.score.clone() as f64));
+    m.insert("logit".into(), Value::from(v.logit.clone() as f64));
+    m.insert(
+        "document".into(),
+        match &v.document {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert("tokens".into(), Value::from(v.tokens.clone()));
+    m.insert("truncated".into(), Value::from(v.truncated.clone()));
+    Value::Object(m)
+}
+
 fn json_context_stats(v: &core::ContextStats) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("calls".into(), Value::from(v.calls.clone()));
@@ -283,6 +334,7 @@ fn json_model_info(v: &core::ModelInfo) -> Value {
     );
     m.insert("fingerprint".into(), Value::from(v.fingerprint.clone()));
     m.insert("isEncoder".into(), Value::from(v.is_encoder.clone()));
+    m.insert("isReranker".into(), Value::from(v.is_reranker.clone()));
     m.insert("vocabSize".into(), Value::from(v.vocab_size.clone()));
     m.insert("sizeBytes".into(), Value::from(v.size_bytes.clone()));
     m.insert("parameters".into(), Value::from(v.parameters.clone()));
@@ -406,6 +458,25 @@ pub fn call(
             };
             let out = ContextApi::stream(&*recv, a0)?;
             Ok(serde_json::json!({ "class": "EmbeddingStream" }))
+        }
+        "Context.rank" => {
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
+            let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument query"));
+            let a1 = args
+                .get(1)
+                .filter(|x| !x.is_null())
+                .expect("argument documents")
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|x| -> core::Result<_> { Ok(str_of(x)) })
+                .collect::<core::Result<Vec<_>>>()?;
+            let a2 = match args.get(2).filter(|x| !x.is_null()) {
+                Some(x) => record_rank_options(x)?,
+                None => core::RankOptions::default(),
+            };
+            let out = ContextApi::rank(&*recv, &a0, &a1, a2)?;
+            Ok(Value::Array(out.into_iter().map(|x| json_rank_result(&x)).collect()))
         }
         "Context.stats" => {
             let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);

@@ -3,11 +3,11 @@
 // The npm package's API: each IDL class and function over the napi binding, with the IDL's doc
 // comments. Adds nothing to the computation; binding errors become MullamaErrors.
 import * as binding from '../../binding.cjs';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
 import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 
 export { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode };
-export type { ContextParams, EmbedOptions, Embedding, ContextStats, StreamProgress, ModelInfo, ConvertOptions, ConvertReport };
+export type { ContextParams, EmbedOptions, Embedding, RankOptions, RankResult, ContextStats, StreamProgress, ModelInfo, ConvertOptions, ConvertReport };
 
 /** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
 function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unknown {
@@ -36,6 +36,13 @@ function inEmbedOptions(v: EmbedOptions | undefined): EmbedOptions | undefined {
   if (v.role !== undefined) o.role = canonical(EmbedRoleSpellings, v.role) as EmbedRole;
   if (v.precision !== undefined) o.precision = canonical(PrecisionSpellings, v.precision) as Precision;
   if (Array.isArray(v.ranges)) o.ranges = Float32Array.from(v.ranges as ArrayLike<number>);
+  return o;
+}
+
+function inRankOptions(v: RankOptions | undefined): RankOptions | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const o = { ...v };
+  if (v.overflow !== undefined) o.overflow = canonical(OverflowPolicySpellings, v.overflow) as OverflowPolicy;
   return o;
 }
 
@@ -99,6 +106,16 @@ export class Context extends binding.Context {
    */
   override stream(options?: EmbedOptions): EmbeddingStream {
     return Object.setPrototypeOf(call(() => super.stream(inEmbedOptions(options))), EmbeddingStream.prototype) as EmbeddingStream;
+  }
+
+  /**
+   * Scores each document's relevance to the query with a reranker (a cross-encoder:
+   * `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+   * pair is one sequence, packed into micro-batches like texts. An embedding model is
+   * `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+   */
+  override rank(query: string, documents: string[], options?: RankOptions): Promise<RankResult[]> {
+    return callAsync(() => super.rank(query, documents, inRankOptions(options)));
   }
 
   /** Running totals of the work done: calls, texts, micro-batches and tokens. */

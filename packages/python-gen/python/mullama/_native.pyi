@@ -37,6 +37,7 @@ __all__ = [
     "ErrorCode",
     "ContextParams",
     "Embedding",
+    "RankResult",
     "ContextStats",
     "StreamProgress",
     "ModelInfo",
@@ -142,7 +143,7 @@ class ErrorCode(str, enum.Enum):
     ModelInvalid = "MODEL_INVALID"
     """The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt)."""
     ModelUnsupported = "MODEL_UNSUPPORTED"
-    """The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model)."""
+    """The model loaded but cannot do what was asked: embeddings from a reranker or an encoder-decoder model, `rank` with an embedding model."""
     EmptyInput = "EMPTY_INPUT"
     """A text is empty, or tokenizes to nothing but special tokens."""
     InvalidUtf8 = "INVALID_UTF8"
@@ -180,7 +181,7 @@ class ModelInvalidError(MullamaError):
     """The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt)."""
 
 class ModelUnsupportedError(MullamaError):
-    """The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model)."""
+    """The model loaded but cannot do what was asked: embeddings from a reranker or an encoder-decoder model, `rank` with an embedding model."""
 
 class EmptyInputError(MullamaError):
     """A text is empty, or tokenizes to nothing but special tokens."""
@@ -290,6 +291,29 @@ class Embedding:
         """The embedding space this vector lives in: 16 hex digits over the model's fingerprint, pooling, normalisation, dimensions, precision (and int8 ranges) and a prompt of your own (the model's query and document prompts share one space: queries are compared with documents). Vectors are comparable only within one space; stable across runs, languages and machines."""
 
 @final
+class RankResult:
+    """How relevant one document is to the query (`Context.rank`)."""
+
+    @property
+    def index(self) -> int:
+        """The document's position in the list given to `rank`."""
+    @property
+    def score(self) -> float:
+        """Relevance in (0, 1): the sigmoid of `logit`, what sentence-transformers' `CrossEncoder` and text-embeddings-inference report."""
+    @property
+    def logit(self) -> float:
+        """The classification head's raw output (what llama-server reports as `relevance_score`)."""
+    @property
+    def document(self) -> str | None:
+        """The document's text, with `RankOptions.returnDocuments`."""
+    @property
+    def tokens(self) -> int:
+        """Tokens of the query and document pair, special tokens included."""
+    @property
+    def truncated(self) -> bool:
+        """Whether the overflow policy cut the document."""
+
+@final
 class ContextStats:
     """Running totals of a context's work since it was created."""
 
@@ -376,6 +400,9 @@ class ModelInfo:
     def is_encoder(self) -> bool:
         """True for bidirectional encoders (BERT), false for causal decoders."""
     @property
+    def is_reranker(self) -> bool:
+        """True for a cross-encoder (a classification head and rank pooling): it scores query and document pairs with `Context.rank` and computes no embeddings (`MODEL_UNSUPPORTED`)."""
+    @property
     def vocab_size(self) -> int: ...
     @property
     def size_bytes(self) -> int:
@@ -438,6 +465,10 @@ class Context:
         """Embeds many texts at once; results are in input order."""
     def stream(self, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> EmbeddingStream:
         """A stream for bulk embedding in input order with bounded memory: `push` batches as they are read, `next` takes results back oldest first. Every batch is embedded as a `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping a few pending keeps the engine full."""
+    def rank(self, query: str, documents: Sequence[str], *, top_n: int | None = None, return_documents: bool | None = None, overflow: OverflowPolicy | str | None = None) -> list[RankResult]:
+        """Scores each document's relevance to the query with a reranker (a cross-encoder: `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each pair is one sequence, packed into micro-batches like texts. An embedding model is `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`."""
+    def rank_async(self, query: str, documents: Sequence[str], *, top_n: int | None = None, return_documents: bool | None = None, overflow: OverflowPolicy | str | None = None) -> asyncio.Future[list[RankResult]]:
+        """Scores each document's relevance to the query with a reranker (a cross-encoder: `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each pair is one sequence, packed into micro-batches like texts. An embedding model is `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`."""
     def stats(self) -> ContextStats:
         """Running totals of the work done: calls, texts, micro-batches and tokens."""
     def close(self) -> None:

@@ -10,6 +10,7 @@ use super::gguf_write::{GgufWriter, TensorInfo};
 use super::*;
 
 mod minilm;
+mod rerank;
 mod settings;
 mod tiny;
 mod unsupported;

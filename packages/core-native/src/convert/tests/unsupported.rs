@@ -60,7 +60,7 @@ fn unsupported_config_settings_are_named() {
     let orig = std::fs::read_to_string(&cfg).unwrap();
     let cases: [(&str, Value, &[&str]); 5] = [
         ("architectures", json!(["DebertaV2Model"]), &["unsupported architecture 'DebertaV2Model'", "config.json"]),
-        ("architectures", json!(["BertForSequenceClassification"]), &["BertForSequenceClassification", "not an embedding model"]),
+        ("architectures", json!(["BertForQuestionAnswering"]), &["unsupported architecture 'BertForQuestionAnswering'", "BertForSequenceClassification"]),
         ("hidden_act", json!("relu"), &["unsupported activation hidden_act 'relu'"]),
         ("position_embedding_type", json!("relative_key"), &["unsupported position_embedding_type 'relative_key'"]),
         ("is_decoder", json!(true), &["is_decoder"]),

@@ -338,7 +338,8 @@ pub enum ErrorCode {
     /// The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
     #[napi(value = "MODEL_INVALID")]
     ModelInvalid,
-    /// The model loaded but cannot produce embeddings (a reranker, an encoder-decoder model).
+    /// The model loaded but cannot do what was asked: embeddings from a reranker or an
+    /// encoder-decoder model, `rank` with an embedding model.
     #[napi(value = "MODEL_UNSUPPORTED")]
     ModelUnsupported,
     /// A text is empty, or tokenizes to nothing but special tokens.
@@ -593,6 +594,73 @@ impl From<core::Embedding> for Embedding {
 }
 
 // ---------------------------------------------------------------------------------------------
+// interface RankOptions (input)
+
+/// Per-call options of `Context.rank`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct RankOptions {
+    /// Return only the `topN` most relevant documents. Absent: every document.
+    pub top_n: Option<f64>,
+    /// Put each document's text into its result.
+    pub return_documents: Option<bool>,
+    /// What to do with a query and document longer together than the context's `nCtx`: the
+    /// truncating policies cut the document (its end or its start), never the query. Absent: the
+    /// context's `overflow`.
+    pub overflow: Option<OverflowPolicy>,
+}
+
+impl TryFrom<RankOptions> for core::RankOptions {
+    type Error = core::Error;
+
+    fn try_from(v: RankOptions) -> core::Result<Self> {
+        let d = core::RankOptions::default();
+        Ok(core::RankOptions {
+            top_n: match v.top_n {
+                Some(x) => Some(uint_arg(x, "topN", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            return_documents: v.return_documents.unwrap_or(d.return_documents),
+            overflow: v.overflow.map(Into::into),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// interface RankResult (output)
+
+/// How relevant one document is to the query (`Context.rank`).
+#[napi(object)]
+pub struct RankResult {
+    /// The document's position in the list given to `rank`.
+    pub index: u32,
+    /// Relevance in (0, 1): the sigmoid of `logit`, what sentence-transformers' `CrossEncoder`
+    /// and text-embeddings-inference report.
+    pub score: f64,
+    /// The classification head's raw output (what llama-server reports as `relevance_score`).
+    pub logit: f64,
+    /// The document's text, with `RankOptions.returnDocuments`.
+    pub document: Option<String>,
+    /// Tokens of the query and document pair, special tokens included.
+    pub tokens: u32,
+    /// Whether the overflow policy cut the document.
+    pub truncated: bool,
+}
+
+impl From<core::RankResult> for RankResult {
+    fn from(v: core::RankResult) -> Self {
+        RankResult {
+            index: v.index as u32,
+            score: v.score as f64,
+            logit: v.logit as f64,
+            document: v.document,
+            tokens: v.tokens as u32,
+            truncated: v.truncated,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // interface ContextStats (output)
 
 /// Running totals of a context's work since it was created.
@@ -684,6 +752,9 @@ pub struct ModelInfo {
     pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
+    /// True for a cross-encoder (a classification head and rank pooling): it scores query and
+    /// document pairs with `Context.rank` and computes no embeddings (`MODEL_UNSUPPORTED`).
+    pub is_reranker: bool,
     pub vocab_size: u32,
     /// Bytes of weights.
     pub size_bytes: i64,
@@ -708,6 +779,7 @@ impl From<core::ModelInfo> for ModelInfo {
             default_prompt: v.default_prompt,
             fingerprint: v.fingerprint,
             is_encoder: v.is_encoder,
+            is_reranker: v.is_reranker,
             vocab_size: v.vocab_size as u32,
             size_bytes: v.size_bytes as i64,
             parameters: v.parameters as i64,
@@ -892,6 +964,34 @@ impl Context {
     pub fn stream(&self, env: Env, options: Option<EmbedOptions>) -> Result<EmbeddingStream> {
         let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(&env, e))?;
         ContextApi::stream(&*self.inner, options).map(|v| EmbeddingStream { inner: Arc::new(v) }).map_err(|e| throw(&env, e))
+    }
+
+    /// Scores each document's relevance to the query with a reranker (a cross-encoder:
+    /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+    /// pair is one sequence, packed into micro-batches like texts. An embedding model is
+    /// `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+    #[napi(ts_return_type = "Promise<Array<RankResult>>")]
+    pub fn rank<'env>(
+        &self,
+        env: &'env Env,
+        query: Utf16String,
+        documents: Vec<Utf16String>,
+        options: Option<RankOptions>,
+    ) -> Result<Object<'env>> {
+        let query = text_arg(&query).map_err(|e| throw(env, e))?;
+        let documents = texts_arg(&documents).map_err(|e| throw(env, e))?;
+        let options = core::RankOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(env, e))?;
+        let (deferred, promise) = env.create_deferred::<Vec<RankResult>, _>()?;
+        ContextApi::rank_submit(
+            &*self.inner,
+            query,
+            documents,
+            options,
+            Box::new(move |out| {
+                deferred.resolve(move |env| out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>()).map_err(|e| throw(&env, e)))
+            }),
+        );
+        Ok(promise)
     }
 
     /// Running totals of the work done: calls, texts, micro-batches and tokens.

@@ -5,7 +5,7 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
@@ -23,6 +23,8 @@ expectTypeOf<Plain<EmbedOptions>>().toEqualTypeOf<Plain<Idl.EmbedOptions>>();
 expectTypeOf<EmbedOptions['ranges']>().toEqualTypeOf<Float32Array | undefined>();
 expectTypeOf<Plain<Embedding>>().toEqualTypeOf<Plain<Idl.Embedding>>();
 expectTypeOf<Embedding['data']>().toEqualTypeOf<Float32Array>();
+expectTypeOf<Plain<RankOptions>>().toEqualTypeOf<Plain<Idl.RankOptions>>();
+expectTypeOf<Plain<RankResult>>().toEqualTypeOf<Plain<Idl.RankResult>>();
 expectTypeOf<Plain<ContextStats>>().toEqualTypeOf<Plain<Idl.ContextStats>>();
 expectTypeOf<Plain<StreamProgress>>().toEqualTypeOf<Plain<Idl.StreamProgress>>();
 expectTypeOf<Plain<ModelInfo>>().toEqualTypeOf<Plain<Idl.ModelInfo>>();
@@ -44,6 +46,8 @@ expectTypeOf(Context.prototype.getEmbeddingBatch).parameters.toEqualTypeOf<[text
 expectTypeOf(Context.prototype.getEmbeddingBatch).returns.toEqualTypeOf<Promise<(Embedding)[]>>();
 expectTypeOf(Context.prototype.stream).parameters.toEqualTypeOf<[options?: EmbedOptions | undefined]>();
 expectTypeOf(Context.prototype.stream).returns.toEqualTypeOf<EmbeddingStream>();
+expectTypeOf(Context.prototype.rank).parameters.toEqualTypeOf<[query: string, documents: (string)[], options?: RankOptions | undefined]>();
+expectTypeOf(Context.prototype.rank).returns.toEqualTypeOf<Promise<(RankResult)[]>>();
 expectTypeOf(Context.prototype.stats).parameters.toEqualTypeOf<[]>();
 expectTypeOf(Context.prototype.stats).returns.toEqualTypeOf<ContextStats>();
 expectTypeOf(Context.prototype.close).parameters.toEqualTypeOf<[]>();

@@ -700,6 +700,40 @@ impl Embedding {
 }
 
 // ---------------------------------------------------------------------------------------------
+// record RankResult (output record: frozen, read-only fields)
+
+/// How relevant one document is to the query (`Context.rank`).
+#[pyclass(module = "mullama", name = "RankResult", frozen, get_all)]
+pub struct RankResult {
+    /// The document's position in the list given to `rank`.
+    pub index: usize,
+    /// Relevance in (0, 1): the sigmoid of `logit`, what sentence-transformers' `CrossEncoder`
+    /// and text-embeddings-inference report.
+    pub score: f32,
+    /// The classification head's raw output (what llama-server reports as `relevance_score`).
+    pub logit: f32,
+    /// The document's text, with `RankOptions.returnDocuments`.
+    pub document: Option<String>,
+    /// Tokens of the query and document pair, special tokens included.
+    pub tokens: usize,
+    /// Whether the overflow policy cut the document.
+    pub truncated: bool,
+}
+
+impl RankResult {
+    fn from_core(py: Python<'_>, v: core::RankResult) -> PyResult<Self> {
+        Ok(RankResult { index: v.index, score: v.score, logit: v.logit, document: v.document, tokens: v.tokens, truncated: v.truncated })
+    }
+}
+
+#[pymethods]
+impl RankResult {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        record_repr(slf.as_any(), "RankResult", &["index", "score", "logit", "document", "tokens", "truncated"])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // record ContextStats (output record: frozen, read-only fields)
 
 /// Running totals of a context's work since it was created.
@@ -799,6 +833,9 @@ pub struct ModelInfo {
     pub fingerprint: String,
     /// True for bidirectional encoders (BERT), false for causal decoders.
     pub is_encoder: bool,
+    /// True for a cross-encoder (a classification head and rank pooling): it scores query and
+    /// document pairs with `Context.rank` and computes no embeddings (`MODEL_UNSUPPORTED`).
+    pub is_reranker: bool,
     pub vocab_size: usize,
     /// Bytes of weights.
     pub size_bytes: u64,
@@ -826,6 +863,7 @@ impl ModelInfo {
             default_prompt: v.default_prompt,
             fingerprint: v.fingerprint,
             is_encoder: v.is_encoder,
+            is_reranker: v.is_reranker,
             vocab_size: v.vocab_size,
             size_bytes: v.size_bytes,
             parameters: v.parameters,
@@ -855,6 +893,7 @@ impl ModelInfo {
                 "default_prompt",
                 "fingerprint",
                 "is_encoder",
+                "is_reranker",
                 "vocab_size",
                 "size_bytes",
                 "parameters",
@@ -928,6 +967,18 @@ fn embedding_list_ret(py: Python<'_>, v: Vec<core::Embedding>) -> PyResult<Py<Py
 
 fn embedding_stream_ret(py: Python<'_>, v: core::EmbeddingStream) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, EmbeddingStream { inner: Arc::new(v) })?.into_any())
+}
+
+fn rank_result_ret(py: Python<'_>, v: core::RankResult) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, RankResult::from_core(py, v)?)?.into_any())
+}
+
+fn rank_result_list_ret(py: Python<'_>, v: Vec<core::RankResult>) -> PyResult<Py<PyAny>> {
+    let list = PyList::empty(py);
+    for x in v {
+        list.append(rank_result_ret(py, x)?)?;
+    }
+    Ok(list.into_any().unbind())
 }
 
 fn context_stats_ret(py: Python<'_>, v: core::ContextStats) -> PyResult<Py<PyAny>> {
@@ -1291,6 +1342,69 @@ impl Context {
         embedding_stream_ret(py, out.map_err(|e| to_py_err(py, e))?)
     }
 
+    /// Scores each document's relevance to the query with a reranker (a cross-encoder:
+    /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+    /// pair is one sequence, packed into micro-batches like texts. An embedding model is
+    /// `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+    #[pyo3(signature = (query, documents, *, top_n = None, return_documents = None, overflow = None))]
+    fn rank(
+        &self,
+        py: Python<'_>,
+        query: Bound<'_, PyAny>,
+        documents: Bound<'_, PyAny>,
+        top_n: Option<Bound<'_, PyAny>>,
+        return_documents: Option<bool>,
+        overflow: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let query = text_arg(&query)?;
+        let documents = texts_arg(&documents)?;
+        let options = core::RankOptions {
+            top_n: match top_n {
+                Some(v) => Some(int_arg(&v, "top_n", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            return_documents: return_documents.unwrap_or(false),
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+        };
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.rank(&query, &documents, options));
+        rank_result_list_ret(py, out.map_err(|e| to_py_err(py, e))?)
+    }
+
+    /// Scores each document's relevance to the query with a reranker (a cross-encoder:
+    /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
+    /// pair is one sequence, packed into micro-batches like texts. An embedding model is
+    /// `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`.
+    #[pyo3(signature = (query, documents, *, top_n = None, return_documents = None, overflow = None))]
+    fn rank_async<'py>(
+        &self,
+        py: Python<'py>,
+        query: Bound<'py, PyAny>,
+        documents: Bound<'py, PyAny>,
+        top_n: Option<Bound<'py, PyAny>>,
+        return_documents: Option<bool>,
+        overflow: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let query = text_arg(&query)?;
+        let documents = texts_arg(&documents)?;
+        let options = core::RankOptions {
+            top_n: match top_n {
+                Some(v) => Some(int_arg(&v, "top_n", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            return_documents: return_documents.unwrap_or(false),
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+        };
+        let inner = self.inner.clone();
+        submit_future(py, move |done| inner.rank_submit(query, documents, options, done), rank_result_list_ret)
+    }
+
     /// Running totals of the work done: calls, texts, micro-batches and tokens.
     #[pyo3(signature = ())]
     fn stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -1509,6 +1623,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_error_code(m)?;
     m.add_class::<ContextParams>()?;
     m.add_class::<Embedding>()?;
+    m.add_class::<RankResult>()?;
     m.add_class::<ContextStats>()?;
     m.add_class::<StreamProgress>()?;
     m.add_class::<ModelInfo>()?;
