@@ -7,6 +7,11 @@ out=${MULLAMA_TESTDATA:-target/testdata}
 py=.venv/bin/python
 mkdir -p "$out/reference"
 $py tools/models/make_test_models.py --out "$out" >/dev/null
+# The tiny cross-encoder converted as a user converts one (mullama-convert on its HF folder):
+# what the Node, Python, CLI and server tests rank with; its reference scores are
+# reference/variant-bert-reranker.json (reference.py's float64 forward pass).
+target/x86_64-unknown-linux-gnu/release/mullama-convert "$out/variants/bert-reranker-hf" "$out/tiny-reranker.gguf" \
+  --type f32 --name tiny-reranker >/dev/null
 for m in tiny-bert tiny-llama; do
   $py tools/models/reference.py --hf-dir "$out/$m-hf" --texts-file scenarios/reference-texts.json --out "$out/reference/$m.json"
 done

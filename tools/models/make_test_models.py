@@ -473,7 +473,7 @@ def make_variants(out: Path) -> None:
     for name in [n for n, _ in variants] + ["xlmr"]:
         res = reference.run(out / "variants" / f"{name}-hf", texts)
         write_json(out / "reference" / f"variant-{name}.json", res)
-    pairs = json.loads((Path(__file__).resolve().parents[2] / "scenarios/rank-pairs.json").read_text("utf-8"))
+    pairs = json.loads((Path(__file__).resolve().parents[2] / "scenarios/corpus/rank-pairs.json").read_text("utf-8"))
     write_json(out / "reference" / "variant-bert-reranker.json", reference.rank(out / "variants" / "bert-reranker-hf", pairs))
 
 

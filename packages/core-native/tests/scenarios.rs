@@ -13,7 +13,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 const SCENARIO_KEYS: [&str; 6] = ["name", "model", "call", "params", "args", "expect"];
-const EXPECT_KEYS: [&str; 12] = ["error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals"];
+const EXPECT_KEYS: [&str; 13] =
+    ["error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals", "ranking"];
 
 fn floats(v: &Value) -> Vec<f32> {
     v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
@@ -81,6 +82,26 @@ fn check(s: &Value) {
         let v = floats(&out);
         assert_eq!(v.len(), want.as_array().unwrap().len(), "{name}: length");
         assert!(max_abs_diff(&v, &floats(want)) <= tol, "{name}: {v:?}");
+        checked += 1;
+    }
+    if let Some(file) = expect.get("ranking") {
+        // Context.rank against reference/NAME.json: each logit, token count and the order.
+        let path = testdata().join(format!("reference/{}.json", file.as_str().unwrap()));
+        let refs: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let (query, docs) = (&s["args"][0], s["args"][1].as_array().unwrap());
+        let find = |d: &Value| refs["items"].as_array().unwrap().iter().find(|r| &r["query"] == query && &r["document"] == d).unwrap().clone();
+        let refs: Vec<Value> = docs.iter().map(find).collect();
+        let logit = |i: usize| refs[i]["logit"].as_f64().unwrap();
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by(|&a, &b| logit(b).total_cmp(&logit(a)));
+        order.truncate(s["args"][2]["topN"].as_u64().map_or(docs.len(), |n| n as usize));
+        let results = out.as_array().unwrap();
+        assert_eq!(results.iter().map(|r| r["index"].as_u64().unwrap() as usize).collect::<Vec<_>>(), order, "{name}: order");
+        for r in results {
+            let i = r["index"].as_u64().unwrap() as usize;
+            assert!((r["logit"].as_f64().unwrap() - logit(i)).abs() <= tol as f64, "{name}: {r}");
+            assert_eq!(r["tokens"].as_u64().unwrap() as usize, refs[i]["tokens"].as_array().unwrap().len(), "{name}: tokens");
+        }
         checked += 1;
     }
     if let Some(want) = expect.get("equals") {

@@ -14,7 +14,7 @@ const scenarios = readdirSync(scenarioDir)
   .filter((f) => f.endsWith('.json') && f !== 'reference-texts.json')
   .flatMap((f) => JSON.parse(readFileSync(join(scenarioDir, f), 'utf8')));
 const SCENARIO_KEYS = ['name', 'model', 'call', 'params', 'args', 'expect'];
-const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'space', 'value', 'vector', 'equals'];
+const EXPECT_KEYS = ['error', 'reference', 'tolerance', 'tokens', 'inputTokens', 'truncated', 'dimension', 'prompt', 'space', 'value', 'vector', 'equals', 'ranking'];
 
 const unit = (v) => {
   const n = Math.hypot(...v);
@@ -99,6 +99,19 @@ describe('shared scenarios', () => {
       if (e.vector) {
         expect(out).toHaveLength(e.vector.length);
         expect(maxAbsDiff(out, e.vector)).toBeLessThanOrEqual(tol);
+        checked++;
+      }
+      if (e.ranking) {
+        // Context.rank against reference/NAME.json: each logit, token count and the order.
+        const [query, docs, opts] = s.args;
+        const refs = JSON.parse(readFileSync(join(TESTDATA, 'reference', `${e.ranking}.json`), 'utf8')).items;
+        const ref = docs.map((d) => refs.find((r) => r.query === query && r.document === d));
+        const order = docs.map((_, i) => i).sort((a, b) => ref[b].logit - ref[a].logit).slice(0, opts?.topN ?? docs.length);
+        expect(out.map((r) => r.index)).toEqual(order);
+        for (const r of out) {
+          expect(Math.abs(r.logit - ref[r.index].logit)).toBeLessThanOrEqual(tol);
+          expect(r.tokens).toBe(ref[r.index].tokens.length);
+        }
         checked++;
       }
       if ('equals' in e) {

@@ -25,7 +25,7 @@ SCENARIOS = [
     for s in json.loads(path.read_text())
 ]
 SCENARIO_KEYS = {"name", "model", "call", "params", "args", "expect"}
-EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals"}
+EXPECT_KEYS = {"error", "reference", "tolerance", "tokens", "inputTokens", "truncated", "dimension", "prompt", "space", "value", "vector", "equals", "ranking"}
 
 
 def snake(name: str) -> str:
@@ -141,6 +141,17 @@ def test_scenario(s, testdata):
     if "vector" in e:
         assert len(out) == len(e["vector"])
         assert np.abs(np.asarray(out) - np.asarray(e["vector"])).max() <= tol
+        checked += 1
+    if "ranking" in e:
+        # Context.rank against reference/NAME.json: each logit, token count and the order.
+        query, docs, *opts = s["args"]
+        refs = json.loads((testdata / "reference" / f"{e['ranking']}.json").read_text())["items"]
+        ref = [next(r for r in refs if r["query"] == query and r["document"] == d) for d in docs]
+        top_n = (opts[0] if opts else {}).get("topN") or len(docs)
+        assert [r["index"] for r in out] == sorted(range(len(docs)), key=lambda i: -ref[i]["logit"])[:top_n]
+        for r in out:
+            assert abs(r["logit"] - ref[r["index"]]["logit"]) <= tol, r
+            assert r["tokens"] == len(ref[r["index"]]["tokens"])
         checked += 1
     if "equals" in e:
         assert out == e["equals"]

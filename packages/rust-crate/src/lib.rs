@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use mullama_core::{
     Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
-    EmbedRole, EmbeddingStream, OverflowPolicy, PoolingStrategy, Precision, Result, StreamProgress,
+    EmbedRole, EmbeddingStream, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, Result, StreamProgress,
 };
 
 pub mod embedding;
@@ -85,6 +85,18 @@ impl Context {
         self.inner.submit(texts, options, done)
     }
 
+    /// Scores each document's relevance to `query` with a reranker (a cross-encoder,
+    /// `ModelInfo::is_reranker`), most relevant first. An embedding model is `MODEL_UNSUPPORTED`.
+    pub fn rank<S: AsRef<str>>(&self, query: &str, documents: &[S], options: RankOptions) -> Result<Vec<RankResult>> {
+        let documents: Vec<String> = documents.iter().map(|d| d.as_ref().to_owned()).collect();
+        mullama_core::ContextApi::rank(&self.inner, query, &documents, options)
+    }
+
+    /// [`Context::rank`] without blocking: `done` gets the results (or the error) on a worker thread.
+    pub fn submit_rank(&self, query: String, documents: Vec<String>, options: RankOptions, done: Completion<Vec<RankResult>>) {
+        mullama_core::ContextApi::rank_submit(&self.inner, query, documents, options, done)
+    }
+
     /// A stream for bulk embedding in input order with bounded memory: `push` batches as they
     /// are read, `next` takes results back oldest first (see [`EmbeddingStream`]).
     pub fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {
@@ -118,6 +130,10 @@ impl mullama_core::ContextApi for Context {
 
     fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
         self.inner.submit(texts, options, done)
+    }
+
+    fn rank_submit(&self, query: String, documents: Vec<String>, options: RankOptions, done: Completion<Vec<RankResult>>) {
+        Context::submit_rank(self, query, documents, options, done)
     }
 
     fn stream(&self, options: EmbedOptions) -> Result<EmbeddingStream> {
