@@ -38,6 +38,11 @@ def workdir(tmp_path: Path, default_model: Path) -> tuple[Path, dict[str, str]]:
     decoder = default_model.parent / "smollm2-135m.gguf"
     (tmp_path / "smollm2-135m.gguf").symlink_to(decoder)
     (tmp_path / "home" / "models" / "smollm2-135m.gguf").symlink_to(decoder)
+    # The reranking examples' cross-encoder: the tiny one of scripts/gen-testdata.sh, laid out as
+    # cross-encoder/ms-marco-MiniLM-L6-v2 (random weights: the scores mean nothing).
+    testdata = ROOT / "target" / "testdata"
+    (tmp_path / "ms-marco-minilm.gguf").symlink_to(testdata / "tiny-reranker.gguf")
+    (tmp_path / "ms-marco-MiniLM-L6-v2").symlink_to(testdata / "variants" / "bert-reranker-hf")
     env = {**os.environ, "MULLAMA_HOME": str(tmp_path / "home"), "ANONYMIZED_TELEMETRY": "False"}
     return tmp_path, env
 

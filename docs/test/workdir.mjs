@@ -1,7 +1,8 @@
 // The folder every docs snippet runs in, as a reader's would look after the install page:
 // ./all-minilm.gguf (the default model), ./smollm2-135m.gguf (a decoder LLM, for the decoder
 // examples), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the convert examples), a scratch
-// model store (MULLAMA_HOME) holding both models, and `mullama` on PATH. Each snippet gets its own folder, so files one writes never leak into another.
+// model store (MULLAMA_HOME) holding both models, a stand-in cross-encoder (./ms-marco-minilm.gguf
+// and its folder ./ms-marco-MiniLM-L6-v2), and `mullama` on PATH. Each snippet gets its own folder, so files one writes never leak into another.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +35,11 @@ export function makeWorkdir() {
   symlinkSync(model, join(dir, 'home', 'models', 'all-minilm.gguf'));
   symlinkSync(decoder, join(dir, 'smollm2-135m.gguf'));
   symlinkSync(decoder, join(dir, 'home', 'models', 'smollm2-135m.gguf'));
+  // The reranking examples' cross-encoder: the tiny one of scripts/gen-testdata.sh, laid out as
+  // cross-encoder/ms-marco-MiniLM-L6-v2 (random weights: the scores mean nothing).
+  const testdata = join(ROOT, 'target', 'testdata');
+  symlinkSync(join(testdata, 'tiny-reranker.gguf'), join(dir, 'ms-marco-minilm.gguf'));
+  symlinkSync(join(testdata, 'variants', 'bert-reranker-hf'), join(dir, 'ms-marco-MiniLM-L6-v2'));
   const env = {
     ...process.env,
     MULLAMA_HOME: join(dir, 'home'),

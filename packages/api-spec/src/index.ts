@@ -576,6 +576,11 @@ export interface ConvertReport {
   dimension: U32;
   /** The pooling written into the file, if the folder declares one. */
   pooling?: PoolingStrategy;
+  /**
+   * True when the folder held a sequence classifier with one label (a cross-encoder): the file
+   * is a reranker (`ModelInfo.isReranker`), with its classification head and rank pooling.
+   */
+  isReranker: boolean;
 }
 
 /** A GGUF embedding model loaded in memory, shared by contexts. */

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
                 r.parameters,
                 r.r#type.as_str(),
                 r.dimension,
-                r.pooling.map_or("none", |p| p.as_str()),
+                if r.is_reranker { "rank (a reranker)" } else { r.pooling.map_or("none", |p| p.as_str()) },
                 r.bytes_written as f64 / 1e6
             );
             ExitCode::SUCCESS

@@ -141,6 +141,11 @@ pub fn parse_config(path: &Path, cfg: &Value) -> Result<BertHparams> {
         Some(a) if CLASSIFIERS.contains(&a) => Some(classifier_labels(path, cfg)?),
         _ => None,
     };
+    // A reranker's head gives one relevance score; more labels make a classifier (NLI,
+    // sentiment), which mullama neither embeds nor ranks with.
+    if let Some(labels) = classifier_labels.as_ref().filter(|l| l.len() != 1) {
+        return bad(path, format!("a sequence classifier with {} labels ({}); mullama converts cross-encoders, which have one", labels.len(), labels.join(", ")));
+    }
 
     // Settings that change the forward pass in ways llama.cpp's BERT graph does not follow.
     let act = cfg.get("hidden_act").map(|v| v.as_str().unwrap_or("?")).unwrap_or("gelu");

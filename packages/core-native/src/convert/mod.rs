@@ -102,7 +102,8 @@ pub fn convert_with_notes(src_dir: &Path, dst: &Path, opts: &ConvertOptions) -> 
         r#type: opts.r#type,
         bytes_written,
         dimension: hp.embedding_length,
-        pooling: st_settings.pooling.and_then(|p| p.strategy()),
+        pooling: st_settings.pooling.and_then(|p| p.strategy()).filter(|_| hp.classifier_labels.is_none()),
+        is_reranker: hp.classifier_labels.is_some(),
     };
     Ok((report, plan.notes))
 }

@@ -584,6 +584,9 @@ pub struct ConvertReport {
     pub dimension: u32,
     /// The pooling written into the file, if the folder declares one.
     pub pooling: Option<PoolingStrategy>,
+    /// True when the folder held a sequence classifier with one label (a cross-encoder): the file
+    /// is a reranker (`ModelInfo.isReranker`), with its classification head and rank pooling.
+    pub is_reranker: bool,
 }
 
 /// A GGUF embedding model loaded in memory, shared by contexts.

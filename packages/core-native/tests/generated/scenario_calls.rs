@@ -382,6 +382,7 @@ fn json_convert_report(v: &core::ConvertReport) -> Value {
             None => Value::Null,
         },
     );
+    m.insert("isReranker".into(), Value::from(v.is_reranker.clone()));
     Value::Object(m)
 }
 

@@ -429,6 +429,9 @@ class ConvertReport:
     @property
     def pooling(self) -> PoolingStrategy | None:
         """The pooling written into the file, if the folder declares one."""
+    @property
+    def is_reranker(self) -> bool:
+        """True when the folder held a sequence classifier with one label (a cross-encoder): the file is a reranker (`ModelInfo.isReranker`), with its classification head and rank pooling."""
 
 # classes -------------------------------------------------------------------------------------
 

@@ -58,9 +58,10 @@ fn unsupported_config_settings_are_named() {
     let dir = copy_variant("bert-pooler-cls", "config");
     let cfg = dir.join("config.json");
     let orig = std::fs::read_to_string(&cfg).unwrap();
-    let cases: [(&str, Value, &[&str]); 5] = [
+    let cases: [(&str, Value, &[&str]); 6] = [
         ("architectures", json!(["DebertaV2Model"]), &["unsupported architecture 'DebertaV2Model'", "config.json"]),
         ("architectures", json!(["BertForQuestionAnswering"]), &["unsupported architecture 'BertForQuestionAnswering'", "BertForSequenceClassification"]),
+        ("architectures", json!(["BertForSequenceClassification"]), &["sequence classifier with 2 labels", "LABEL_0, LABEL_1"]),
         ("hidden_act", json!("relu"), &["unsupported activation hidden_act 'relu'"]),
         ("position_embedding_type", json!("relative_key"), &["unsupported position_embedding_type 'relative_key'"]),
         ("is_decoder", json!(true), &["is_decoder"]),

@@ -825,6 +825,9 @@ pub struct ConvertReport {
     pub dimension: u32,
     /// The pooling written into the file, if the folder declares one.
     pub pooling: Option<PoolingStrategy>,
+    /// True when the folder held a sequence classifier with one label (a cross-encoder): the file
+    /// is a reranker (`ModelInfo.isReranker`), with its classification head and rank pooling.
+    pub is_reranker: bool,
 }
 
 impl From<core::ConvertReport> for ConvertReport {
@@ -837,6 +840,7 @@ impl From<core::ConvertReport> for ConvertReport {
             bytes_written: v.bytes_written as i64,
             dimension: v.dimension,
             pooling: v.pooling.map(Into::into),
+            is_reranker: v.is_reranker,
         }
     }
 }

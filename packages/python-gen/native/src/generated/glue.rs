@@ -916,6 +916,9 @@ pub struct ConvertReport {
     pub dimension: u32,
     /// The pooling written into the file, if the folder declares one.
     pub pooling: Option<Py<PyAny>>,
+    /// True when the folder held a sequence classifier with one label (a cross-encoder): the file
+    /// is a reranker (`ModelInfo.isReranker`), with its classification head and rank pooling.
+    pub is_reranker: bool,
 }
 
 impl ConvertReport {
@@ -931,6 +934,7 @@ impl ConvertReport {
                 Some(x) => Some(pooling_strategy_ret(py, x)?),
                 None => None,
             },
+            is_reranker: v.is_reranker,
         })
     }
 }
@@ -941,7 +945,7 @@ impl ConvertReport {
         record_repr(
             slf.as_any(),
             "ConvertReport",
-            &["architecture", "tensors", "parameters", "type", "bytes_written", "dimension", "pooling"],
+            &["architecture", "tensors", "parameters", "type", "bytes_written", "dimension", "pooling", "is_reranker"],
         )
     }
 }
