@@ -129,8 +129,7 @@ export enum ErrorCode {
    */
   ModelInvalid = "MODEL_INVALID",
   /**
-   * The model loaded but cannot do what was asked: embeddings from a reranker or an
-   * encoder-decoder model, `rank` with an embedding model.
+   * The model cannot do what was asked: embed with a reranker or an encoder-decoder model, rank with an embedding model.
    * @http 400
    * @exit 5
    */
@@ -196,8 +195,8 @@ export enum ErrorCode {
    */
   Io = "IO",
   /**
-   * Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
-   * precision or prompt differ: `Embedding.space`) were compared.
+   * Two embeddings from different embedding spaces (`Embedding.space`) were compared.
+   * Their model, pooling, normalisation, dimensions, precision or prompt differ.
    * @http 400
    * @exit 18
    */

@@ -1,6 +1,7 @@
 /** The `mullama` command. */
 import { CliError, formatError, usage } from './errors.js';
 import { embedCommand, EMBED_HELP } from './embed.js';
+import { rerankCommand, RERANK_HELP } from './rerank.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
 import { convertCommand, CONVERT_HELP, listCommand, LIST_HELP, rmCommand, RM_HELP, showCommand, SHOW_HELP } from './storecmds.js';
 import { importCommand, IMPORT_HELP, pullCommand, PULL_HELP } from './pull.js';
@@ -9,13 +10,14 @@ import { EXIT_STATUS_HELP } from './generated/idl.js';
 import { VERSION } from './version.js';
 
 /** The top-level help; a function, as it asks the core for the store's folder. */
-const help = () => `mullama ${VERSION}: text embeddings with GGUF models on llama.cpp
+const help = () => `mullama ${VERSION}: text embeddings and reranking with GGUF models on llama.cpp
 
 Usage: mullama COMMAND [args]
 
 Commands:
   embed MODEL TEXT...        print embedding vectors (see 'mullama embed --help')
-  serve                      HTTP server: OpenAI /v1/embeddings and Ollama /api/embed
+  rerank MODEL QUERY DOC...  score documents against a query with a reranker (cross-encoder)
+  serve                      HTTP server: OpenAI /v1/embeddings, Ollama /api/embed, /v1/rerank
   list                       models in the store
   show NAME                  facts about a model (dimension, architecture, sha256, ...)
   rm NAME                    delete a model from the store
@@ -32,6 +34,7 @@ ${EXIT_STATUS_HELP}`;
 /** Every command's usage, each written beside the command's own parser; `COMMAND --help` prints it. */
 const COMMAND_HELP: Record<string, string> = {
   embed: EMBED_HELP,
+  rerank: RERANK_HELP,
   serve: SERVE_HELP,
   list: LIST_HELP,
   ls: LIST_HELP,
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'embed':
       return embedCommand(rest);
+    case 'rerank':
+      return rerankCommand(rest);
     case 'serve':
       return serveCommand(rest);
     case 'list':

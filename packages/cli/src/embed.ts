@@ -74,7 +74,7 @@ export function idlChoice<T extends string>(name: string, v: string | undefined,
   return parsed;
 }
 
-interface Item {
+export interface Item {
   index: number;
   text: string;
   where: string;
@@ -108,7 +108,7 @@ async function* strictUtf8(stream: AsyncIterable<Buffer | string>, source: strin
 }
 
 /** Records from a file or stdin: plain lines, or JSONL when the first non-blank line starts with '{'. */
-async function* readItems(source: string): AsyncGenerator<Item> {
+export async function* readItems(source: string): AsyncGenerator<Item> {
   const stream = source === '-' ? process.stdin : createReadStream(source);
   const errored = new Promise<never>((_, rej) => stream.on('error', rej));
   errored.catch(() => {});
@@ -157,7 +157,7 @@ async function* readItems(source: string): AsyncGenerator<Item> {
  * bad bytes on stdin or in a file are. Only arguments that hold U+FFFD can be affected, so other
  * calls read nothing. Elsewhere (no /proc) the arguments stay as Node decoded them.
  */
-function refuseNonUtf8Args(argv: string[], checked: { index: number; what: string }[]): void {
+export function refuseNonUtf8Args(argv: string[], checked: { index: number; what: string }[]): void {
   const suspects = checked.filter((c) => argv[c.index]?.includes('\uFFFD'));
   if (!suspects.length) return;
   let raw: Buffer[];

@@ -21,6 +21,9 @@ export interface Route {
   method: 'GET' | 'POST';
   /** Embedding work: admitted through `--max-queue` and answered within `--request-timeout`. */
   embeds?: boolean;
+  /** The shape of this request's errors, when its body decides it rather than its path (`/rerank`
+   * is TEI's with `texts`, Jina's and Cohere's with `documents`). */
+  errorShape?(body: Record<string, unknown>): ErrorShape;
   /** The answer as JSON text (sent 200), or undefined when the route wrote the response itself
    * (a stream). GET routes get an empty body. */
   run(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<string | undefined>;

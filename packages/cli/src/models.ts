@@ -73,6 +73,11 @@ export class Models {
     return undefined;
   }
 
+  /** Whether `name` is one of the served models. */
+  serves(name: string): boolean {
+    return this.pathOf(name) !== undefined;
+  }
+
   /** The file of a served model; MODEL_NOT_FOUND (listing the served ones) else. */
   resolve(name: string): string {
     const path = this.pathOf(name);

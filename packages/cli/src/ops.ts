@@ -81,6 +81,8 @@ export class Metrics {
     h.count++;
   }
 
+  /** Work done for a request on `model`: texts embedded, or documents reranked (one query and
+   * document pair each), and their tokens. */
   embedded(model: string, texts: number, tokens: number): void {
     const key = `model="${esc(model)}"`;
     this.texts.set(key, (this.texts.get(key) ?? 0) + texts);
@@ -94,9 +96,9 @@ export class Metrics {
       for (const [labels, v] of rows) out.push(`${name}${labels ? `{${labels}}` : ''} ${v}`);
     };
     family('mullama_requests_total', 'counter', 'HTTP requests answered, by route and status.', [...this.requests]);
-    family('mullama_texts_total', 'counter', 'Texts embedded, by model.', [...this.texts]);
-    family('mullama_tokens_total', 'counter', 'Tokens embedded (special tokens included), by model.', [...this.tokens]);
-    family('mullama_queue_depth', 'gauge', 'Embedding requests being embedded or waiting (what --max-queue bounds).', [['', gauges.queued]]);
+    family('mullama_texts_total', 'counter', 'Texts embedded (and documents reranked), by model.', [...this.texts]);
+    family('mullama_tokens_total', 'counter', 'Tokens embedded or reranked (special tokens included), by model.', [...this.tokens]);
+    family('mullama_queue_depth', 'gauge', 'Embedding and rerank requests being run or waiting (what --max-queue bounds).', [['', gauges.queued]]);
     family('mullama_requests_in_flight', 'gauge', 'HTTP requests received and not yet answered.', [['', gauges.inFlight]]);
     family('mullama_models_loaded', 'gauge', 'Models loaded, each with its context.', [['', gauges.modelsLoaded]]);
     out.push('# HELP mullama_request_duration_seconds Time from a request\'s arrival to its answer, by route.', '# TYPE mullama_request_duration_seconds histogram');

@@ -1,21 +1,22 @@
-/** `mullama serve`: OpenAI- and Ollama-compatible embedding endpoints over node:http. */
+/** `mullama serve`: OpenAI-, Ollama- and TEI-compatible embedding (and rerank) endpoints over node:http. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { Embedding, EmbedRole, OverflowPolicy } from 'mullama';
 import { CliError, usage } from './errors.js';
 import { HTTP_STATUS } from './generated/idl.js';
-import { base64, errorBody, HttpError, positiveIntOf, readJson, type Route, send, sendError, textsOf } from './http.js';
+import { base64, errorBody, type ErrorShape, HttpError, positiveIntOf, readJson, type Route, send, sendError, textsOf } from './http.js';
 import { decodeTokenIds } from './tokenids.js';
 import { type EmbedFn, modelOf, Models } from './models.js';
 import { ollamaRoutes } from './ollama.js';
 import { TEI_PATHS, teiRoutes } from './tei.js';
+import { rankRoutes } from './rankroutes.js';
 import { accessLog, ApiKey, cors, Metrics, requestIdOf } from './ops.js';
 import { vectorJson } from './output.js';
 import { intOption } from './embed.js';
 
 export const SERVE_HELP = `Usage: mullama serve [options]
 
-Serves embeddings over HTTP, OpenAI's and Ollama's APIs on one port:
+Serves embeddings over HTTP, OpenAI's, Ollama's and TEI's APIs on one port, and reranking:
   POST /v1/embeddings   OpenAI   {model, input, encoding_format?, dimensions?}; input may be
                                  token ids, read as tiktoken cl100k_base (LangChain's default)
   GET  /v1/models       OpenAI
@@ -26,6 +27,15 @@ Serves embeddings over HTTP, OpenAI's and Ollama's APIs on one port:
   POST /embed, POST /   TEI      {inputs, normalize?, truncate?, truncation_direction?,
                                  prompt_name?, dimensions?}: the default model (first --model)
   GET  /info            TEI
+  POST /v1/rerank       Cohere   {model?, query, documents, top_n?, return_documents?}, also
+                                 Jina's, llama-server's and LiteLLM's: {results: [{index,
+                                 relevance_score, document?}], usage}, most relevant first,
+                                 relevance_score in (0, 1); a document too long to fit beside
+                                 the query is cut at its end. POST /rerank with 'documents' too
+  POST /rerank          TEI      {query, texts, raw_scores?, return_text?, truncate?,
+                                 truncation_direction?}: [{index, score, text?}]
+                        Reranking runs on the request's model when it is a served reranker,
+                        else on the first --model that is a reranker (a cross-encoder)
   GET  /health, GET /metrics (Prometheus), GET / ("Ollama is running")
 Errors: {"error":{message,type,code}} on OpenAI's routes, {"error":"text"} on /api/*,
 {"error":"text","error_type":"Validation"} on TEI's, with
@@ -41,15 +51,18 @@ Options:
   --host HOST           address to listen on (default 127.0.0.1)
   --port PORT           port (default 8080; 0 picks a free one)
   --ollama              listen on Ollama's port, 11434 (instead of --port)
-  --model NAME          serve only these models (repeatable; a store name or a .gguf path);
-                        default: any model in the store, loaded on first use
+  --model NAME          serve only these models (repeatable; a store name or a .gguf path):
+                        embedding models and rerankers; default: any model in the store,
+                        loaded on first use
   --threads N           CPU threads per model (default: all cores)
-  --n-ctx N             most tokens per input (default: the model's length, at most its context)
+  --n-ctx N             most tokens per input, or per query and document pair (default: the
+                        model's length, at most its context)
   --max-body BYTES      largest request body (default 16777216)
-  --max-inputs N        most inputs per request (default 2048)
-  --max-tokens N        most tokens per request (default 1048576)
-  --max-queue N         most embedding requests running or waiting at once; more are answered
-                        503 OVERLOADED with Retry-After (default 512)
+  --max-inputs N        most inputs (or documents to rerank) per request (default 2048)
+  --max-tokens N        most tokens per embedding request (default 1048576); a rerank request
+                        holds at most --max-inputs pairs of at most --n-ctx tokens each
+  --max-queue N         most embedding and rerank requests running or waiting at once; more are
+                        answered 503 OVERLOADED with Retry-After (default 512)
   --request-timeout S   seconds a request may take from arrival to answer, else 504
                         DEADLINE_EXCEEDED (default 300; 0: none)
   --body-timeout S      seconds a client has to send a whole request, else 408 REQUEST_TIMEOUT
@@ -169,6 +182,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     },
     ...ollamaRoutes({ models, maxInputs, nCtx, embed }),
     ...teiRoutes({ models, maxInputs, maxTokens, embed }),
+    ...rankRoutes({ models, maxInputs, metrics }),
   };
   /** Liveness answers: no API key needed. `/` is what Ollama's clients probe. */
   const open: Record<string, () => [string, string]> = {
@@ -201,6 +215,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     }
     if (!(route.method === 'GET' ? isGet : req.method === 'POST')) throw refuse(new HttpError('METHOD_NOT_ALLOWED', `${path} takes ${route.method}`));
     const body = route.method === 'POST' ? await readJson(req, maxBody) : (req.resume(), {});
+    if (route.errorShape) shapes.set(res, route.errorShape(body));
     if (!route.embeds) {
       const answer = await route.run(body, req, res);
       if (answer !== undefined) send(res, 200, answer);
@@ -220,6 +235,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   /** Metrics label requests by route; any other path is "other", so clients cannot add labels. */
   const routeLabel = (path: string) => (Object.hasOwn(routes, path) || Object.hasOwn(open, path) ? path : 'other');
   const shapeOf = (path: string) => (path.startsWith('/api/') ? 'ollama' : TEI_PATHS.has(path) ? 'tei' : 'openai');
+  /** Error shapes a request's body chose (`Route.errorShape`), over its path's. */
+  const shapes = new WeakMap<ServerResponse, ErrorShape>();
 
   // Embedding requests admitted and not yet done by the engine (what --max-queue bounds).
   let queued = 0;
@@ -266,7 +283,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (stopping) res.setHeader('connection', 'close');
     handle(req, res, path).catch((e) => {
       try {
-        sendError(res, e, shapeOf(path));
+        sendError(res, e, shapes.get(res) ?? shapeOf(path));
       } catch {
         res.destroy();
       }

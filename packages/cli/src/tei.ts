@@ -4,6 +4,7 @@
  * `POST /embed` (and `POST /`, TEI's alias for it) and `GET /info`. TEI serves one model: these
  * routes embed with the server's default model (the first `--model`, else all-minilm). Errors
  * are TEI's `{"error": "text", "error_type": "Validation"}`, with the IDL's status for the code.
+ * TEI's `POST /rerank` is in rankroutes.ts.
  */
 import { HttpError, positiveIntOf, type Route, textsOf } from './http.js';
 import type { EmbedFn, Models } from './models.js';
@@ -17,15 +18,25 @@ export interface TeiDeps {
   embed: EmbedFn;
 }
 
-const optionalBool = (body: Record<string, unknown>, field: string, dflt: boolean): boolean => {
+export const optionalBool = (body: Record<string, unknown>, field: string, dflt: boolean): boolean => {
   const v = body[field];
   if (v === undefined || v === null) return dflt;
   if (typeof v !== 'boolean') throw new HttpError('INVALID_ARGUMENT', `'${field}' must be true or false`);
   return v;
 };
 
-/** The paths whose errors are in TEI's shape. */
-export const TEI_PATHS = new Set(['/embed', '/info', '/']);
+/** TEI's `truncate` and `truncation_direction` as an overflow policy: TEI refuses a long input
+ * unless `truncate` is true, then cuts its end (`Right`) or its start (`Left`). */
+export function teiOverflow(body: Record<string, unknown>): 'error' | 'truncate_end' | 'truncate_start' {
+  const truncate = optionalBool(body, 'truncate', false);
+  // TEI's docs spell it Right/Left; huggingface_hub sends right/left.
+  const direction = typeof body.truncation_direction === 'string' ? body.truncation_direction.toLowerCase() : (body.truncation_direction ?? 'right');
+  if (direction !== 'right' && direction !== 'left') throw new HttpError('INVALID_ARGUMENT', "'truncation_direction' must be 'Right' or 'Left'");
+  return truncate ? (direction === 'left' ? 'truncate_start' : 'truncate_end') : 'error';
+}
+
+/** The paths whose errors are in TEI's shape (`/rerank`'s unless its body has `documents`). */
+export const TEI_PATHS = new Set(['/embed', '/info', '/', '/rerank']);
 
 export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Record<string, Route> {
   const embedRoute: Route = {
@@ -34,17 +45,14 @@ export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Rec
     run: async (body) => {
       const texts = textsOf(body.inputs, 'inputs', maxInputs);
       const normalize = optionalBool(body, 'normalize', true);
-      const truncate = optionalBool(body, 'truncate', false);
-      // TEI's docs spell it Right/Left; huggingface_hub sends right/left.
-      const direction = typeof body.truncation_direction === 'string' ? body.truncation_direction.toLowerCase() : (body.truncation_direction ?? 'right');
-      if (direction !== 'right' && direction !== 'left') throw new HttpError('INVALID_ARGUMENT', "'truncation_direction' must be 'Right' or 'Left'");
+      const overflow = teiOverflow(body);
       // TEI's prompt names are sentence-transformers' (`query`, `document`), which are our roles.
       const promptName = body.prompt_name;
       if (promptName !== undefined && promptName !== null && promptName !== 'query' && promptName !== 'document' && promptName !== 'passage') {
         throw new HttpError('INVALID_ARGUMENT', `'prompt_name' ${JSON.stringify(promptName)} is not one of this model's prompts: query, document`);
       }
       const { embs } = await embed(models.defaultName(), texts, {
-        overflow: truncate ? (direction === 'left' ? 'truncate_start' : 'truncate_end') : 'error',
+        overflow,
         normalize,
         dimensions: positiveIntOf(body, 'dimensions'),
         role: promptName === null ? undefined : (promptName as 'query' | 'document' | 'passage' | undefined),
@@ -60,11 +68,13 @@ export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Rec
         const name = models.defaultName();
         const { model } = await models.get(name);
         const info = model.info;
+        // A cross-encoder is TEI's `reranker` type: one output, which TEI labels LABEL_0.
+        const modelType = info.isReranker ? { reranker: { id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 } } } : { embedding: { pooling: info.defaultPooling } };
         return JSON.stringify({
           model_id: name,
           model_sha: null,
           model_dtype: 'float16',
-          model_type: { embedding: { pooling: info.defaultPooling } },
+          model_type: modelType,
           max_concurrent_requests: 512,
           max_input_length: info.defaultLength,
           max_batch_tokens: maxTokens,
@@ -75,10 +85,10 @@ export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Rec
           version: VERSION,
           sha: null,
           docker_label: null,
-          // Ours, beside TEI's fields: what the vectors are comparable with.
-          dimension: info.dimension,
+          // Ours, beside TEI's fields: what the vectors are comparable with (a reranker has none).
+          ...(info.isReranker ? {} : { dimension: info.dimension }),
           fingerprint: info.fingerprint,
-          prompts: { query: info.queryPrompt ?? null, document: info.documentPrompt ?? null },
+          ...(info.isReranker ? {} : { prompts: { query: info.queryPrompt ?? null, document: info.documentPrompt ?? null } }),
         });
       },
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from './helpers.mjs';
 
-const COMMANDS = ['embed', 'serve', 'list', 'show', 'rm', 'convert', 'pull', 'import'];
+const COMMANDS = ['embed', 'rerank', 'serve', 'list', 'show', 'rm', 'convert', 'pull', 'import'];
 
 describe('mullama COMMAND --help', () => {
   let top;
@@ -35,7 +35,7 @@ describe('mullama COMMAND --help', () => {
 
 describe('commands that need no model never load the native addon', () => {
   const env = { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'fixtures', 'no-native.cjs')}` };
-  it.each([[['--version']], [['embed', '--help']], [['serve', '--help']], [['embed']], [['nosuch']]])('mullama %j', async (args) => {
+  it.each([[['--version']], [['embed', '--help']], [['serve', '--help']], [['embed']], [['rerank', '--help']], [['rerank', 'model', 'query']], [['nosuch']]])('mullama %j', async (args) => {
     const r = await run(args, { env });
     expect(r.stderr).not.toMatch(/native (addon loaded|binding)/);
     expect(r.stdout + r.stderr).toMatch(/mullama/);

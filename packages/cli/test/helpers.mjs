@@ -10,6 +10,8 @@ export const cli = join(pkg, 'dist', 'cli.mjs');
 export const testdata = join(repo, 'target', 'testdata');
 export const tinyBert = join(testdata, 'tiny-bert.gguf');
 export const tinyLlama = join(testdata, 'tiny-llama.gguf');
+/** A cross-encoder (scripts/gen-testdata.sh): what the rerank command and routes score with. */
+export const tinyReranker = join(testdata, 'tiny-reranker.gguf');
 
 /** The user's all-minilm when it is there (never written to), else tiny-bert. */
 export function defaultModelFile() {

@@ -244,8 +244,7 @@ pub enum ErrorCode {
     ModelNotFound,
     /// The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
     ModelInvalid,
-    /// The model loaded but cannot do what was asked: embeddings from a reranker or an
-    /// encoder-decoder model, `rank` with an embedding model.
+    /// The model cannot do what was asked: embed with a reranker or an encoder-decoder model, rank with an embedding model.
     ModelUnsupported,
     /// A text is empty, or tokenizes to nothing but special tokens.
     EmptyInput,
@@ -267,8 +266,8 @@ pub enum ErrorCode {
     ConvertFailed,
     /// An operating-system I/O error outside model loading.
     Io,
-    /// Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
-    /// precision or prompt differ: `Embedding.space`) were compared.
+    /// Two embeddings from different embedding spaces (`Embedding.space`) were compared.
+    /// Their model, pooling, normalisation, dimensions, precision or prompt differ.
     SpaceMismatch,
 }
 

@@ -143,7 +143,7 @@ class ErrorCode(str, enum.Enum):
     ModelInvalid = "MODEL_INVALID"
     """The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt)."""
     ModelUnsupported = "MODEL_UNSUPPORTED"
-    """The model loaded but cannot do what was asked: embeddings from a reranker or an encoder-decoder model, `rank` with an embedding model."""
+    """The model cannot do what was asked: embed with a reranker or an encoder-decoder model, rank with an embedding model."""
     EmptyInput = "EMPTY_INPUT"
     """A text is empty, or tokenizes to nothing but special tokens."""
     InvalidUtf8 = "INVALID_UTF8"
@@ -165,7 +165,7 @@ class ErrorCode(str, enum.Enum):
     Io = "IO"
     """An operating-system I/O error outside model loading."""
     SpaceMismatch = "SPACE_MISMATCH"
-    """Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions, precision or prompt differ: `Embedding.space`) were compared."""
+    """Two embeddings from different embedding spaces (`Embedding.space`) were compared. Their model, pooling, normalisation, dimensions, precision or prompt differ."""
 
 # errors --------------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class ModelInvalidError(MullamaError):
     """The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt)."""
 
 class ModelUnsupportedError(MullamaError):
-    """The model loaded but cannot do what was asked: embeddings from a reranker or an encoder-decoder model, `rank` with an embedding model."""
+    """The model cannot do what was asked: embed with a reranker or an encoder-decoder model, rank with an embedding model."""
 
 class EmptyInputError(MullamaError):
     """A text is empty, or tokenizes to nothing but special tokens."""
@@ -214,7 +214,7 @@ class IoError(MullamaError):
     """An operating-system I/O error outside model loading."""
 
 class SpaceMismatchError(MullamaError):
-    """Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions, precision or prompt differ: `Embedding.space`) were compared."""
+    """Two embeddings from different embedding spaces (`Embedding.space`) were compared. Their model, pooling, normalisation, dimensions, precision or prompt differ."""
 
 # records -------------------------------------------------------------------------------------
 

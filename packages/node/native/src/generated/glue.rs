@@ -338,8 +338,7 @@ pub enum ErrorCode {
     /// The file is not a GGUF model llama.cpp can load (bad magic, version, truncated, corrupt).
     #[napi(value = "MODEL_INVALID")]
     ModelInvalid,
-    /// The model loaded but cannot do what was asked: embeddings from a reranker or an
-    /// encoder-decoder model, `rank` with an embedding model.
+    /// The model cannot do what was asked: embed with a reranker or an encoder-decoder model, rank with an embedding model.
     #[napi(value = "MODEL_UNSUPPORTED")]
     ModelUnsupported,
     /// A text is empty, or tokenizes to nothing but special tokens.
@@ -372,8 +371,8 @@ pub enum ErrorCode {
     /// An operating-system I/O error outside model loading.
     #[napi(value = "IO")]
     Io,
-    /// Two embeddings from different embedding spaces (model, pooling, normalisation, dimensions,
-    /// precision or prompt differ: `Embedding.space`) were compared.
+    /// Two embeddings from different embedding spaces (`Embedding.space`) were compared.
+    /// Their model, pooling, normalisation, dimensions, precision or prompt differ.
     #[napi(value = "SPACE_MISMATCH")]
     SpaceMismatch,
 }
