@@ -1,3 +1,11 @@
+// --8<-- [start:convert]
+import { convertModel } from 'mullama';
+
+// A cross-encoder's Hugging Face folder, e.g. cross-encoder/ms-marco-MiniLM-L6-v2
+const report = await convertModel('./ms-marco-MiniLM-L6-v2', './ms-marco-minilm.gguf');
+console.log('Reranker:', report.isReranker, `(${report.tensors} tensors)`); // true
+// --8<-- [end:convert]
+
 // --8<-- [start:rerank]
 import { Model, Context } from 'mullama';
 

@@ -1,3 +1,11 @@
+# --8<-- [start:convert]
+from mullama import convert_model
+
+# A cross-encoder's Hugging Face folder, e.g. cross-encoder/ms-marco-MiniLM-L6-v2
+report = convert_model("./ms-marco-MiniLM-L6-v2", "./ms-marco-minilm.gguf")
+print("Reranker:", report.is_reranker, f"({report.tensors} tensors)")  # True
+# --8<-- [end:convert]
+
 # --8<-- [start:rerank]
 from mullama import Context, ContextParams, Model, RankResult
 

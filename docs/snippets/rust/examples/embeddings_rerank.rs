@@ -1,4 +1,12 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // --8<-- [start:convert]
+    use mullama::{convert_model, ConvertOptions};
+
+    // A cross-encoder's Hugging Face folder, e.g. cross-encoder/ms-marco-MiniLM-L6-v2
+    let report = convert_model("./ms-marco-MiniLM-L6-v2", "./ms-marco-minilm.gguf", ConvertOptions::default())?;
+    println!("Reranker: {} ({} tensors)", report.is_reranker, report.tensors); // true
+    // --8<-- [end:convert]
+
     // --8<-- [start:rerank]
     use mullama::{Context, ContextParams, Model, RankOptions, RankResult};
     use std::sync::Arc;
