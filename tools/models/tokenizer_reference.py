@@ -59,7 +59,13 @@ def main() -> None:
     tok = load(a.tokenizer, a.split_special)
     out = []
     for text, enc in zip(texts, tok.encode_batch(texts, add_special_tokens=True)):
-        item = {"text": text, "ids": enc.ids}
+        # Offsets as UTF-8 byte ranges (tokenizers' Python API counts characters); null for the
+        # special tokens the post-processor adds.
+        at = [0]
+        for ch in text:
+            at.append(at[-1] + len(ch.encode("utf-8")))
+        offsets = [None if special else [at[a], at[b]] for (a, b), special in zip(enc.offsets, enc.special_tokens_mask)]
+        item = {"text": text, "ids": enc.ids, "offsets": offsets}
         if a.pieces:
             item["pieces"] = enc.tokens
         out.append(item)

@@ -474,6 +474,37 @@ export interface RankResult {
   truncated: boolean;
 }
 
+/** Every token's vector of one text (`Context.getTokenEmbeddings`): the encoder's last hidden states. */
+export interface TokenEmbeddings {
+  /** `tokens` vectors of `dimension` values, one after the other (row-major). */
+  data: Vector;
+  /** Length of each token's vector: the model's embedding dimension. */
+  dimension: Usize;
+  /** Tokens embedded (rows of `data`), special tokens and the prompt included. */
+  tokens: Usize;
+  /** Tokens the text had, special tokens included. */
+  inputTokens: Usize;
+  /** Whether the overflow policy cut the text. */
+  truncated: boolean;
+}
+
+/** One token of a text, with where it came from (`Model.tokenizeWithOffsets`). */
+export interface TokenInfo {
+  /** The token id. */
+  id: U32;
+  /** The vocabulary entry, as Hugging Face spells it (`##ing` for a WordPiece continuation). */
+  text: string;
+  /** A token the model adds around every text ([CLS], [SEP], BOS), not one of the text's. */
+  special: boolean;
+  /**
+   * UTF-8 byte offset in the text where the token starts (what text-embeddings-inference's
+   * `/tokenize` reports); absent for special tokens.
+   */
+  start?: Usize;
+  /** UTF-8 byte offset where the token ends (exclusive); absent for special tokens. */
+  stop?: Usize;
+}
+
 /** Running totals of a context's work since it was created. */
 export interface ContextStats {
   /** Embedding calls made (one per `getEmbedding` or `getEmbeddingBatch`). */
@@ -598,6 +629,12 @@ export declare class Model {
    * a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
    */
   tokenize(text: string, maxTokens: U32): U32[];
+  /**
+   * The tokens the model embeds for a text, special tokens included, each with its vocabulary
+   * text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error.
+   * @cli mullama serve: POST /tokenize
+   */
+  tokenizeWithOffsets(text: string): TokenInfo[];
 }
 
 /**
@@ -625,6 +662,14 @@ export declare class Context {
    * @cli mullama embed MODEL --input FILE
    */
   stream(options?: EmbedOptions): EmbeddingStream;
+  /**
+   * Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+   * text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+   * `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+   * `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+   * @cli mullama serve: POST /embed_all
+   */
+  getTokenEmbeddings(texts: string[], options?: EmbedOptions): Promise<TokenEmbeddings[]>;
   /**
    * Scores each document's relevance to the query with a reranker (a cross-encoder:
    * `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each

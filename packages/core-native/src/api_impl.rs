@@ -4,7 +4,7 @@
 
 use crate::api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, EmbedOptions, Embedding, EmbeddingStreamApi, FunctionsApi, ModelApi, ModelInfo,
-    RankOptions, RankResult, StreamProgress,
+    RankOptions, RankResult, StreamProgress, TokenEmbeddings, TokenInfo,
 };
 use crate::error::Result;
 use crate::Completion;
@@ -28,6 +28,10 @@ impl ModelApi for Model {
     fn tokenize(&self, text: &str, max_tokens: u32) -> Result<Vec<u32>> {
         Model::tokenize(self, text, max_tokens)
     }
+
+    fn tokenize_with_offsets(&self, text: &str) -> Result<Vec<TokenInfo>> {
+        Model::tokenize_with_offsets(self, text)
+    }
 }
 
 impl ContextApi for Context {
@@ -41,6 +45,10 @@ impl ContextApi for Context {
 
     fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
         self.submit(texts, options, done)
+    }
+
+    fn get_token_embeddings_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<TokenEmbeddings>>) {
+        self.core().token_embeddings_submit(texts, options, done)
     }
 
     fn rank_submit(&self, query: String, documents: Vec<String>, options: RankOptions, done: Completion<Vec<RankResult>>) {

@@ -236,6 +236,23 @@ impl RawModel {
         unsafe { sys::llama_vocab_n_tokens(self.vocab()).max(0) as usize }
     }
 
+    /// The bytes token `id` stands for in text (a byte-level BPE piece decoded, SentencePiece's
+    /// `▁` as a space); special tokens give none.
+    pub fn token_piece(&self, id: Token) -> Option<Vec<u8>> {
+        let mut buf = vec![0u8; 64];
+        for _ in 0..2 {
+            // SAFETY: live vocab; llama.cpp writes at most `buf.len()` bytes and returns the
+            // count, or minus the size it needs.
+            let n = unsafe { sys::llama_token_to_piece(self.vocab(), id, buf.as_mut_ptr() as *mut c_char, buf.len() as i32, 0, false) };
+            if n >= 0 {
+                buf.truncate(n as usize);
+                return Some(buf);
+            }
+            buf.resize((-n) as usize, 0);
+        }
+        None
+    }
+
     /// The text of token `id` as the GGUF stores it (`▁` marks word starts in WordPiece vocabularies).
     pub fn token_text(&self, id: Token) -> Option<String> {
         if id < 0 || id as usize >= self.n_vocab() {

@@ -27,6 +27,7 @@ mod rank;
 mod similarity;
 mod space;
 mod stream;
+mod tokens;
 pub mod store;
 mod worker;
 mod wordpiece;
@@ -36,7 +37,7 @@ pub use context::{Context, Settings};
 pub use error::{Error, ErrorCode, Result};
 pub use api::{
     ContextApi, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, FunctionsApi, ModelApi, ModelInfo,
-    EmbedRole, EmbeddingStreamApi, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, StreamProgress,
+    EmbedRole, EmbeddingStreamApi, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, StreamProgress, TokenEmbeddings, TokenInfo,
 };
 pub use api_impl::Api;
 pub use model::{Model, Tokenized};

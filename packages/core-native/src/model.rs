@@ -243,6 +243,11 @@ impl Model {
         Ok(Tokenized { tokens, input_tokens, truncated })
     }
 
+    /// Our WordPiece tokenizer, for BERT-family vocabularies.
+    pub(crate) fn wordpiece(&self) -> Option<&WordPiece> {
+        self.wordpiece.as_ref()
+    }
+
     /// How a reranker's pairs are laid out and fed; `None` for embedding models.
     pub(crate) fn pair_layout(&self) -> Option<&PairLayout> {
         self.pair_layout.as_ref()

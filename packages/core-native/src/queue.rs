@@ -19,13 +19,15 @@ pub enum Mode {
     Sequence(LlamaPooling),
     /// A pooling-NONE context; the element-wise max is taken here over per-token rows.
     MaxOverTokens,
+    /// A pooling-NONE context; every token's row is kept (`Context.getTokenEmbeddings`).
+    AllTokens,
 }
 
 impl Mode {
     pub fn llama_pooling(self) -> LlamaPooling {
         match self {
             Mode::Sequence(p) => p,
-            Mode::MaxOverTokens => LlamaPooling::None,
+            Mode::MaxOverTokens | Mode::AllTokens => LlamaPooling::None,
         }
     }
 }

@@ -74,6 +74,7 @@ impl SpaceParts<'_> {
             Mode::Sequence(LlamaPooling::None) => "none",
             Mode::Sequence(LlamaPooling::Rank) => "rank",
             Mode::MaxOverTokens => "max",
+            Mode::AllTokens => "tokens",
         };
         let text = format!(
             "mullama-space-v1\0{}\0{pooling}\0{}\0{}\0{}\0{}\0",

@@ -154,11 +154,55 @@ impl WordPiece {
         out
     }
 
+    /// Content tokens with the byte range of `text` each comes from. Normalised one source
+    /// character at a time, so each normalised character knows its origin; `None` in the rare
+    /// text where that differs from normalising the whole text (canonical reordering of
+    /// combining marks across characters), as the ids would then not be [`WordPiece::tokenize`]'s.
+    pub fn tokenize_with_offsets(&self, text: &str) -> Option<Vec<(Token, usize, usize)>> {
+        let mut normalized = String::with_capacity(text.len() + 8);
+        let mut origin: Vec<(usize, usize)> = Vec::new(); // per byte of `normalized`
+        let mut one = [0u8; 4];
+        for (i, c) in text.char_indices() {
+            let piece = self.normalizer.apply(c.encode_utf8(&mut one));
+            normalized.push_str(&piece);
+            origin.extend(std::iter::repeat_n((i, i + c.len_utf8()), piece.len()));
+        }
+        let mut out = Vec::new();
+        let mut pieces = Vec::new();
+        let mut key = String::new();
+        for word in words(&normalized) {
+            let at = word.as_ptr() as usize - normalized.as_ptr() as usize;
+            pieces.clear();
+            self.word_pieces(word, &mut key, &mut pieces);
+            for &(id, start, end) in &pieces {
+                out.push((id, origin[at + start].0, origin[at + end - 1].1));
+            }
+        }
+        let ids: Vec<Token> = out.iter().map(|t| t.0).collect();
+        (ids == self.tokenize(text)).then_some(out)
+    }
+
+    /// The HF spelling of a vocabulary entry: `▁word` is `word`, a continuation gets `##`.
+    pub fn hf_text(gguf_text: &str) -> String {
+        match gguf_text.strip_prefix(WORD_START) {
+            Some(word) => word.to_string(),
+            None if gguf_text.starts_with('[') && gguf_text.ends_with(']') => gguf_text.to_string(),
+            None => format!("##{gguf_text}"),
+        }
+    }
+
     /// Greedy longest-match-first over one word; a word with a piece not in the vocabulary, or
     /// longer than `max_chars_per_word`, is one [UNK].
     fn word(&self, word: &str, key: &mut String, out: &mut Vec<Token>) {
+        let mut pieces = Vec::new();
+        self.word_pieces(word, key, &mut pieces);
+        out.extend(pieces.iter().map(|p| p.0));
+    }
+
+    /// [`WordPiece::word`] with each piece's byte range in the word.
+    fn word_pieces(&self, word: &str, key: &mut String, out: &mut Vec<(Token, usize, usize)>) {
         if word.chars().count() > self.max_chars_per_word {
-            out.push(self.unk);
+            out.push((self.unk, 0, word.len()));
             return;
         }
         let first = out.len();
@@ -180,10 +224,10 @@ impl WordPiece {
                 }
             };
             match found {
-                Some(id) => out.push(id),
+                Some(id) => out.push((id, start, end)),
                 None => {
                     out.truncate(first);
-                    out.push(self.unk);
+                    out.push((self.unk, 0, word.len()));
                     return;
                 }
             }

@@ -154,6 +154,19 @@ fn read_vectors(ctx: &RawContext, mode: Mode, group: &[Item]) -> Result<Vec<Vec<
     let missing = || Error::new(ErrorCode::EngineFailure, "llama.cpp returned no embedding for a sequence");
     match mode {
         Mode::Sequence(_) => (0..group.len()).map(|s| ctx.seq_embedding(s).map(<[f32]>::to_vec).ok_or_else(missing)).collect(),
+        Mode::AllTokens => {
+            let mut offset = 0usize;
+            let mut out = Vec::with_capacity(group.len());
+            for item in group {
+                let mut rows = Vec::with_capacity(item.tokens.len() * n_embd);
+                for t in 0..item.tokens.len() {
+                    rows.extend_from_slice(ctx.token_embedding(offset + t).ok_or_else(missing)?);
+                }
+                offset += item.tokens.len();
+                out.push(rows);
+            }
+            Ok(out)
+        }
         Mode::MaxOverTokens => {
             let mut offset = 0usize;
             let mut out = Vec::with_capacity(group.len());
@@ -183,7 +196,11 @@ fn finish(item: &Item, mut data: Vec<f32>) -> Result<Embedding> {
     if let Some(d) = item.dimensions {
         data.truncate(d);
     }
-    if item.normalize {
+    if item.normalize && item.mode == Mode::AllTokens {
+        // One vector per token, each scaled on its own.
+        let n = data.len() / item.tokens.len().max(1);
+        data.chunks_mut(n.max(1)).for_each(normalize_in_place);
+    } else if item.normalize {
         normalize_in_place(&mut data);
     }
     Ok(Embedding {

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use mullama_core::{
     Completion, ContextParams, ContextStats, ConvertOptions, ConvertReport, ConvertType, EmbedOptions, Embedding, Error, ErrorCode, Model, ModelInfo,
-    EmbedRole, EmbeddingStream, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, Result, StreamProgress,
+    EmbedRole, EmbeddingStream, OverflowPolicy, PoolingStrategy, Precision, RankOptions, RankResult, Result, StreamProgress, TokenEmbeddings, TokenInfo,
 };
 
 pub mod embedding;
@@ -85,6 +85,12 @@ impl Context {
         self.inner.submit(texts, options, done)
     }
 
+    /// Every token's vector for each text, unpooled (late interaction, TEI's `/embed_all`).
+    pub fn get_token_embeddings<S: AsRef<str>>(&self, texts: &[S], options: EmbedOptions) -> Result<Vec<TokenEmbeddings>> {
+        let texts: Vec<String> = texts.iter().map(|t| t.as_ref().to_owned()).collect();
+        mullama_core::ContextApi::get_token_embeddings(&self.inner, &texts, options)
+    }
+
     /// Scores each document's relevance to `query` with a reranker (a cross-encoder,
     /// `ModelInfo::is_reranker`), most relevant first. An embedding model is `MODEL_UNSUPPORTED`.
     pub fn rank<S: AsRef<str>>(&self, query: &str, documents: &[S], options: RankOptions) -> Result<Vec<RankResult>> {
@@ -130,6 +136,10 @@ impl mullama_core::ContextApi for Context {
 
     fn get_embedding_batch_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<Embedding>>) {
         self.inner.submit(texts, options, done)
+    }
+
+    fn get_token_embeddings_submit(&self, texts: Vec<String>, options: EmbedOptions, done: Completion<Vec<TokenEmbeddings>>) {
+        mullama_core::ContextApi::get_token_embeddings_submit(&self.inner, texts, options, done)
     }
 
     fn rank_submit(&self, query: String, documents: Vec<String>, options: RankOptions, done: Completion<Vec<RankResult>>) {

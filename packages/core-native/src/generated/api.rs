@@ -483,6 +483,37 @@ pub struct RankResult {
     pub truncated: bool,
 }
 
+/// Every token's vector of one text (`Context.getTokenEmbeddings`): the encoder's last hidden states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenEmbeddings {
+    /// `tokens` vectors of `dimension` values, one after the other (row-major).
+    pub data: Vec<f32>,
+    /// Length of each token's vector: the model's embedding dimension.
+    pub dimension: usize,
+    /// Tokens embedded (rows of `data`), special tokens and the prompt included.
+    pub tokens: usize,
+    /// Tokens the text had, special tokens included.
+    pub input_tokens: usize,
+    /// Whether the overflow policy cut the text.
+    pub truncated: bool,
+}
+
+/// One token of a text, with where it came from (`Model.tokenizeWithOffsets`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    /// The token id.
+    pub id: u32,
+    /// The vocabulary entry, as Hugging Face spells it (`##ing` for a WordPiece continuation).
+    pub text: String,
+    /// A token the model adds around every text (\[CLS\], \[SEP\], BOS), not one of the text's.
+    pub special: bool,
+    /// UTF-8 byte offset in the text where the token starts (what text-embeddings-inference's
+    /// `/tokenize` reports); absent for special tokens.
+    pub start: Option<usize>,
+    /// UTF-8 byte offset where the token ends (exclusive); absent for special tokens.
+    pub stop: Option<usize>,
+}
+
 /// Running totals of a context's work since it was created.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContextStats {
@@ -600,6 +631,9 @@ pub trait ModelApi: Sized + Send + Sync + 'static {
     /// The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0,
     /// a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay).
     fn tokenize(&self, text: &str, max_tokens: u32) -> Result<Vec<u32>>;
+    /// The tokens the model embeds for a text, special tokens included, each with its vocabulary
+    /// text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error.
+    fn tokenize_with_offsets(&self, text: &str) -> Result<Vec<TokenInfo>>;
 }
 
 /// Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches.
@@ -631,6 +665,22 @@ pub trait ContextApi: Sized + Send + Sync + 'static {
     /// `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping
     /// a few pending keeps the engine full.
     fn stream(&self, options: EmbedOptions) -> Result<crate::EmbeddingStream>;
+    /// Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+    /// text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+    /// `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+    /// `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+    ///
+    /// Non-blocking form: `done` is called exactly once, with the result.
+    fn get_token_embeddings_submit(&self, texts: Vec<String>, options: EmbedOptions, done: crate::Completion<Vec<TokenEmbeddings>>);
+    /// Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+    /// text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+    /// `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+    /// `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+    ///
+    /// Blocking form: waits for [`Self::get_token_embeddings_submit`].
+    fn get_token_embeddings(&self, texts: &[String], options: EmbedOptions) -> Result<Vec<TokenEmbeddings>> {
+        crate::wait(|done| self.get_token_embeddings_submit(texts.to_vec(), options, done))
+    }
     /// Scores each document's relevance to the query with a reranker (a cross-encoder:
     /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
     /// pair is one sequence, packed into micro-batches like texts. An embedding model is

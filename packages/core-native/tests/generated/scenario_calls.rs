@@ -262,6 +262,38 @@ fn json_rank_result(v: &core::RankResult) -> Value {
     Value::Object(m)
 }
 
+fn json_token_embeddings(v: &core::TokenEmbeddings) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("data".into(), Value::from(v.data.clone().iter().map(|x| *x as f64).collect::<Vec<f64>>()));
+    m.insert("dimension".into(), Value::from(v.dimension.clone()));
+    m.insert("tokens".into(), Value::from(v.tokens.clone()));
+    m.insert("inputTokens".into(), Value::from(v.input_tokens.clone()));
+    m.insert("truncated".into(), Value::from(v.truncated.clone()));
+    Value::Object(m)
+}
+
+fn json_token_info(v: &core::TokenInfo) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), Value::from(v.id.clone()));
+    m.insert("text".into(), Value::from(v.text.clone()));
+    m.insert("special".into(), Value::from(v.special.clone()));
+    m.insert(
+        "start".into(),
+        match &v.start {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    m.insert(
+        "stop".into(),
+        match &v.stop {
+            Some(x) => Value::from(x.clone()),
+            None => Value::Null,
+        },
+    );
+    Value::Object(m)
+}
+
 fn json_context_stats(v: &core::ContextStats) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("calls".into(), Value::from(v.calls.clone()));
@@ -418,6 +450,12 @@ pub fn call(
             let out = ModelApi::tokenize(&*recv, &a0, a1)?;
             Ok(Value::Array(out.into_iter().map(|x| Value::from(x)).collect()))
         }
+        "Model.tokenizeWithOffsets" => {
+            let recv = model()?;
+            let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument text"));
+            let out = ModelApi::tokenize_with_offsets(&*recv, &a0)?;
+            Ok(Value::Array(out.into_iter().map(|x| json_token_info(&x)).collect()))
+        }
         "Model.info" => {
             let recv = model()?;
             let out = ModelApi::info(&*recv);
@@ -459,6 +497,24 @@ pub fn call(
             };
             let out = ContextApi::stream(&*recv, a0)?;
             Ok(serde_json::json!({ "class": "EmbeddingStream" }))
+        }
+        "Context.getTokenEmbeddings" => {
+            let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);
+            let a0 = args
+                .get(0)
+                .filter(|x| !x.is_null())
+                .expect("argument texts")
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|x| -> core::Result<_> { Ok(str_of(x)) })
+                .collect::<core::Result<Vec<_>>>()?;
+            let a1 = match args.get(1).filter(|x| !x.is_null()) {
+                Some(x) => record_embed_options(x)?,
+                None => core::EmbedOptions::default(),
+            };
+            let out = ContextApi::get_token_embeddings(&*recv, &a0, a1)?;
+            Ok(Value::Array(out.into_iter().map(|x| json_token_embeddings(&x)).collect()))
         }
         "Context.rank" => {
             let recv = Arc::new(<core::Context as ContextApi>::new(model()?, params?)?);

@@ -3,11 +3,11 @@
 // The npm package's API: each IDL class and function over the napi binding, with the IDL's doc
 // comments. Adds nothing to the computation; binding errors become MullamaErrors.
 import * as binding from '../../binding.cjs';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type TokenEmbeddings, type TokenInfo, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from '../../binding.cjs';
 import { call, callAsync, toMullamaError, type VectorLike } from '../errors.js';
 
 export { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode };
-export type { ContextParams, EmbedOptions, Embedding, RankOptions, RankResult, ContextStats, StreamProgress, ModelInfo, ConvertOptions, ConvertReport };
+export type { ContextParams, EmbedOptions, Embedding, RankOptions, RankResult, TokenEmbeddings, TokenInfo, ContextStats, StreamProgress, ModelInfo, ConvertOptions, ConvertReport };
 
 /** An enum value as the core parses it: case-insensitive, `-` read as `_`, aliases too. */
 function canonical(spellings: Readonly<Record<string, string>>, v: unknown): unknown {
@@ -75,6 +75,14 @@ export class Model extends binding.Model {
   override tokenize(text: string, maxTokens: number): number[] {
     return call(() => super.tokenize(text, maxTokens));
   }
+
+  /**
+   * The tokens the model embeds for a text, special tokens included, each with its vocabulary
+   * text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error.
+   */
+  override tokenizeWithOffsets(text: string): TokenInfo[] {
+    return call(() => super.tokenizeWithOffsets(text));
+  }
 }
 
 /** Embeds texts with a model. Calls may overlap: they are packed into shared micro-batches. */
@@ -106,6 +114,16 @@ export class Context extends binding.Context {
    */
   override stream(options?: EmbedOptions): EmbeddingStream {
     return Object.setPrototypeOf(call(() => super.stream(inEmbedOptions(options))), EmbeddingStream.prototype) as EmbeddingStream;
+  }
+
+  /**
+   * Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+   * text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+   * `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+   * `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+   */
+  override getTokenEmbeddings(texts: string[], options?: EmbedOptions): Promise<TokenEmbeddings[]> {
+    return callAsync(() => super.getTokenEmbeddings(texts, inEmbedOptions(options)));
   }
 
   /**

@@ -38,6 +38,8 @@ __all__ = [
     "ContextParams",
     "Embedding",
     "RankResult",
+    "TokenEmbeddings",
+    "TokenInfo",
     "ContextStats",
     "StreamProgress",
     "ModelInfo",
@@ -314,6 +316,46 @@ class RankResult:
         """Whether the overflow policy cut the document."""
 
 @final
+class TokenEmbeddings:
+    """Every token's vector of one text (`Context.getTokenEmbeddings`): the encoder's last hidden states."""
+
+    @property
+    def data(self) -> _Vector:
+        """`tokens` vectors of `dimension` values, one after the other (row-major)."""
+    @property
+    def dimension(self) -> int:
+        """Length of each token's vector: the model's embedding dimension."""
+    @property
+    def tokens(self) -> int:
+        """Tokens embedded (rows of `data`), special tokens and the prompt included."""
+    @property
+    def input_tokens(self) -> int:
+        """Tokens the text had, special tokens included."""
+    @property
+    def truncated(self) -> bool:
+        """Whether the overflow policy cut the text."""
+
+@final
+class TokenInfo:
+    """One token of a text, with where it came from (`Model.tokenizeWithOffsets`)."""
+
+    @property
+    def id(self) -> int:
+        """The token id."""
+    @property
+    def text(self) -> str:
+        """The vocabulary entry, as Hugging Face spells it (`##ing` for a WordPiece continuation)."""
+    @property
+    def special(self) -> bool:
+        """A token the model adds around every text ([CLS], [SEP], BOS), not one of the text's."""
+    @property
+    def start(self) -> int | None:
+        """UTF-8 byte offset in the text where the token starts (what text-embeddings-inference's `/tokenize` reports); absent for special tokens."""
+    @property
+    def stop(self) -> int | None:
+        """UTF-8 byte offset where the token ends (exclusive); absent for special tokens."""
+
+@final
 class ContextStats:
     """Running totals of a context's work since it was created."""
 
@@ -449,6 +491,8 @@ class Model:
         """Tokens a text has, the model's special tokens included: what `Embedding.inputTokens` reports, without running the model. An empty text is an `EMPTY_INPUT` error, as it is to embed."""
     def tokenize(self, text: str, max_tokens: int) -> list[int]:
         """The token ids the model embeds for a text, special tokens included. With `maxTokens` above 0, a longer text is cut as `OverflowPolicy.TruncateEnd` cuts it (the special tokens stay)."""
+    def tokenize_with_offsets(self, text: str) -> list[TokenInfo]:
+        """The tokens the model embeds for a text, special tokens included, each with its vocabulary text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error."""
     @property
     def info(self) -> ModelInfo:
         """Facts about the model."""
@@ -468,6 +512,10 @@ class Context:
         """Embeds many texts at once; results are in input order."""
     def stream(self, *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> EmbeddingStream:
         """A stream for bulk embedding in input order with bounded memory: `push` batches as they are read, `next` takes results back oldest first. Every batch is embedded as a `getEmbeddingBatch` call with `options`, and pushed batches are packed together, so keeping a few pending keeps the engine full."""
+    def get_token_embeddings(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> list[TokenEmbeddings]:
+        """Every token's vector for each text, unpooled (what ColBERT-style late interaction and text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`, `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here."""
+    def get_token_embeddings_async(self, texts: Sequence[str], *, pooling: PoolingStrategy | str | None = None, normalize: bool | None = None, overflow: OverflowPolicy | str | None = None, max_tokens: int | None = None, dimensions: int | None = None, role: EmbedRole | str | None = None, prompt: str | None = None, precision: Precision | str | None = None, ranges: _VectorLike | None = None) -> asyncio.Future[list[TokenEmbeddings]]:
+        """Every token's vector for each text, unpooled (what ColBERT-style late interaction and text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`, `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here."""
     def rank(self, query: str, documents: Sequence[str], *, top_n: int | None = None, return_documents: bool | None = None, overflow: OverflowPolicy | str | None = None) -> list[RankResult]:
         """Scores each document's relevance to the query with a reranker (a cross-encoder: `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each pair is one sequence, packed into micro-batches like texts. An embedding model is `MODEL_UNSUPPORTED`; an empty query or document is `EMPTY_INPUT`."""
     def rank_async(self, query: str, documents: Sequence[str], *, top_n: int | None = None, return_documents: bool | None = None, overflow: OverflowPolicy | str | None = None) -> asyncio.Future[list[RankResult]]:

@@ -660,6 +660,61 @@ impl From<core::RankResult> for RankResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// interface TokenEmbeddings (output)
+
+/// Every token's vector of one text (`Context.getTokenEmbeddings`): the encoder's last hidden states.
+#[napi(object)]
+pub struct TokenEmbeddings {
+    /// `tokens` vectors of `dimension` values, one after the other (row-major).
+    pub data: Float32Array,
+    /// Length of each token's vector: the model's embedding dimension.
+    pub dimension: u32,
+    /// Tokens embedded (rows of `data`), special tokens and the prompt included.
+    pub tokens: u32,
+    /// Tokens the text had, special tokens included.
+    pub input_tokens: u32,
+    /// Whether the overflow policy cut the text.
+    pub truncated: bool,
+}
+
+impl From<core::TokenEmbeddings> for TokenEmbeddings {
+    fn from(v: core::TokenEmbeddings) -> Self {
+        TokenEmbeddings {
+            data: vector_ret(v.data),
+            dimension: v.dimension as u32,
+            tokens: v.tokens as u32,
+            input_tokens: v.input_tokens as u32,
+            truncated: v.truncated,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// interface TokenInfo (output)
+
+/// One token of a text, with where it came from (`Model.tokenizeWithOffsets`).
+#[napi(object)]
+pub struct TokenInfo {
+    /// The token id.
+    pub id: u32,
+    /// The vocabulary entry, as Hugging Face spells it (`##ing` for a WordPiece continuation).
+    pub text: String,
+    /// A token the model adds around every text ([CLS], [SEP], BOS), not one of the text's.
+    pub special: bool,
+    /// UTF-8 byte offset in the text where the token starts (what text-embeddings-inference's
+    /// `/tokenize` reports); absent for special tokens.
+    pub start: Option<u32>,
+    /// UTF-8 byte offset where the token ends (exclusive); absent for special tokens.
+    pub stop: Option<u32>,
+}
+
+impl From<core::TokenInfo> for TokenInfo {
+    fn from(v: core::TokenInfo) -> Self {
+        TokenInfo { id: v.id, text: v.text, special: v.special, start: v.start.map(|x| x as u32), stop: v.stop.map(|x| x as u32) }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // interface ContextStats (output)
 
 /// Running totals of a context's work since it was created.
@@ -884,6 +939,14 @@ impl Model {
         let max_tokens = uint_arg(max_tokens, "maxTokens", u32::MAX as u64).map_err(|e| throw(&env, e))? as u32;
         ModelApi::tokenize(&*self.inner, &text, max_tokens).map(|v| v.into_iter().map(Into::into).collect()).map_err(|e| throw(&env, e))
     }
+
+    /// The tokens the model embeds for a text, special tokens included, each with its vocabulary
+    /// text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error.
+    #[napi]
+    pub fn tokenize_with_offsets(&self, env: Env, text: Utf16String) -> Result<Vec<TokenInfo>> {
+        let text = text_arg(&text).map_err(|e| throw(&env, e))?;
+        ModelApi::tokenize_with_offsets(&*self.inner, &text).map(|v| v.into_iter().map(Into::into).collect()).map_err(|e| throw(&env, e))
+    }
 }
 
 pub struct ModelLoadTask {
@@ -967,6 +1030,31 @@ impl Context {
     pub fn stream(&self, env: Env, options: Option<EmbedOptions>) -> Result<EmbeddingStream> {
         let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(&env, e))?;
         ContextApi::stream(&*self.inner, options).map(|v| EmbeddingStream { inner: Arc::new(v) }).map_err(|e| throw(&env, e))
+    }
+
+    /// Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+    /// text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+    /// `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+    /// `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+    #[napi(ts_return_type = "Promise<Array<TokenEmbeddings>>")]
+    pub fn get_token_embeddings<'env>(
+        &self,
+        env: &'env Env,
+        texts: Vec<Utf16String>,
+        options: Option<EmbedOptions>,
+    ) -> Result<Object<'env>> {
+        let texts = texts_arg(&texts).map_err(|e| throw(env, e))?;
+        let options = core::EmbedOptions::try_from(options.unwrap_or_default()).map_err(|e| throw(env, e))?;
+        let (deferred, promise) = env.create_deferred::<Vec<TokenEmbeddings>, _>()?;
+        ContextApi::get_token_embeddings_submit(
+            &*self.inner,
+            texts,
+            options,
+            Box::new(move |out| {
+                deferred.resolve(move |env| out.map(|v| v.into_iter().map(Into::into).collect::<Vec<_>>()).map_err(|e| throw(&env, e)))
+            }),
+        );
+        Ok(promise)
     }
 
     /// Scores each document's relevance to the query with a reranker (a cross-encoder:

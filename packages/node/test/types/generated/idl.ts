@@ -5,7 +5,7 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type TokenEmbeddings, type TokenInfo, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
@@ -25,6 +25,9 @@ expectTypeOf<Plain<Embedding>>().toEqualTypeOf<Plain<Idl.Embedding>>();
 expectTypeOf<Embedding['data']>().toEqualTypeOf<Float32Array>();
 expectTypeOf<Plain<RankOptions>>().toEqualTypeOf<Plain<Idl.RankOptions>>();
 expectTypeOf<Plain<RankResult>>().toEqualTypeOf<Plain<Idl.RankResult>>();
+expectTypeOf<Plain<TokenEmbeddings>>().toEqualTypeOf<Plain<Idl.TokenEmbeddings>>();
+expectTypeOf<TokenEmbeddings['data']>().toEqualTypeOf<Float32Array>();
+expectTypeOf<Plain<TokenInfo>>().toEqualTypeOf<Plain<Idl.TokenInfo>>();
 expectTypeOf<Plain<ContextStats>>().toEqualTypeOf<Plain<Idl.ContextStats>>();
 expectTypeOf<Plain<StreamProgress>>().toEqualTypeOf<Plain<Idl.StreamProgress>>();
 expectTypeOf<Plain<ModelInfo>>().toEqualTypeOf<Plain<Idl.ModelInfo>>();
@@ -39,6 +42,8 @@ expectTypeOf(Model.prototype.countTokens).parameters.toEqualTypeOf<[text: string
 expectTypeOf(Model.prototype.countTokens).returns.toEqualTypeOf<number>();
 expectTypeOf(Model.prototype.tokenize).parameters.toEqualTypeOf<[text: string, maxTokens: number]>();
 expectTypeOf(Model.prototype.tokenize).returns.toEqualTypeOf<(number)[]>();
+expectTypeOf(Model.prototype.tokenizeWithOffsets).parameters.toEqualTypeOf<[text: string]>();
+expectTypeOf(Model.prototype.tokenizeWithOffsets).returns.toEqualTypeOf<(TokenInfo)[]>();
 expectTypeOf(Context).constructorParameters.toEqualTypeOf<[model: Model, params?: ContextParams | undefined]>();
 expectTypeOf(Context.prototype.getEmbedding).parameters.toEqualTypeOf<[text: string, options?: EmbedOptions | undefined]>();
 expectTypeOf(Context.prototype.getEmbedding).returns.toEqualTypeOf<Promise<Embedding>>();
@@ -46,6 +51,8 @@ expectTypeOf(Context.prototype.getEmbeddingBatch).parameters.toEqualTypeOf<[text
 expectTypeOf(Context.prototype.getEmbeddingBatch).returns.toEqualTypeOf<Promise<(Embedding)[]>>();
 expectTypeOf(Context.prototype.stream).parameters.toEqualTypeOf<[options?: EmbedOptions | undefined]>();
 expectTypeOf(Context.prototype.stream).returns.toEqualTypeOf<EmbeddingStream>();
+expectTypeOf(Context.prototype.getTokenEmbeddings).parameters.toEqualTypeOf<[texts: (string)[], options?: EmbedOptions | undefined]>();
+expectTypeOf(Context.prototype.getTokenEmbeddings).returns.toEqualTypeOf<Promise<(TokenEmbeddings)[]>>();
 expectTypeOf(Context.prototype.rank).parameters.toEqualTypeOf<[query: string, documents: (string)[], options?: RankOptions | undefined]>();
 expectTypeOf(Context.prototype.rank).returns.toEqualTypeOf<Promise<(RankResult)[]>>();
 expectTypeOf(Context.prototype.stats).parameters.toEqualTypeOf<[]>();

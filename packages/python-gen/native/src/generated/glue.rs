@@ -734,6 +734,75 @@ impl RankResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// record TokenEmbeddings (output record: frozen, read-only fields)
+
+/// Every token's vector of one text (`Context.getTokenEmbeddings`): the encoder's last hidden states.
+#[pyclass(module = "mullama", name = "TokenEmbeddings", frozen, get_all)]
+pub struct TokenEmbeddings {
+    /// `tokens` vectors of `dimension` values, one after the other (row-major).
+    pub data: Py<PyArray1<f32>>,
+    /// Length of each token's vector: the model's embedding dimension.
+    pub dimension: usize,
+    /// Tokens embedded (rows of `data`), special tokens and the prompt included.
+    pub tokens: usize,
+    /// Tokens the text had, special tokens included.
+    pub input_tokens: usize,
+    /// Whether the overflow policy cut the text.
+    pub truncated: bool,
+}
+
+impl TokenEmbeddings {
+    fn from_core(py: Python<'_>, v: core::TokenEmbeddings) -> PyResult<Self> {
+        Ok(TokenEmbeddings {
+            data: vector_ret(py, v.data),
+            dimension: v.dimension,
+            tokens: v.tokens,
+            input_tokens: v.input_tokens,
+            truncated: v.truncated,
+        })
+    }
+}
+
+#[pymethods]
+impl TokenEmbeddings {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        record_repr(slf.as_any(), "TokenEmbeddings", &["data", "dimension", "tokens", "input_tokens", "truncated"])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// record TokenInfo (output record: frozen, read-only fields)
+
+/// One token of a text, with where it came from (`Model.tokenizeWithOffsets`).
+#[pyclass(module = "mullama", name = "TokenInfo", frozen, get_all)]
+pub struct TokenInfo {
+    /// The token id.
+    pub id: u32,
+    /// The vocabulary entry, as Hugging Face spells it (`##ing` for a WordPiece continuation).
+    pub text: String,
+    /// A token the model adds around every text ([CLS], [SEP], BOS), not one of the text's.
+    pub special: bool,
+    /// UTF-8 byte offset in the text where the token starts (what text-embeddings-inference's
+    /// `/tokenize` reports); absent for special tokens.
+    pub start: Option<usize>,
+    /// UTF-8 byte offset where the token ends (exclusive); absent for special tokens.
+    pub stop: Option<usize>,
+}
+
+impl TokenInfo {
+    fn from_core(py: Python<'_>, v: core::TokenInfo) -> PyResult<Self> {
+        Ok(TokenInfo { id: v.id, text: v.text, special: v.special, start: v.start, stop: v.stop })
+    }
+}
+
+#[pymethods]
+impl TokenInfo {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        record_repr(slf.as_any(), "TokenInfo", &["id", "text", "special", "start", "stop"])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // record ContextStats (output record: frozen, read-only fields)
 
 /// Running totals of a context's work since it was created.
@@ -957,6 +1026,18 @@ fn model_ret(py: Python<'_>, v: core::Model) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, Model { inner: Arc::new(v) })?.into_any())
 }
 
+fn token_info_ret(py: Python<'_>, v: core::TokenInfo) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, TokenInfo::from_core(py, v)?)?.into_any())
+}
+
+fn token_info_list_ret(py: Python<'_>, v: Vec<core::TokenInfo>) -> PyResult<Py<PyAny>> {
+    let list = PyList::empty(py);
+    for x in v {
+        list.append(token_info_ret(py, x)?)?;
+    }
+    Ok(list.into_any().unbind())
+}
+
 fn embedding_ret(py: Python<'_>, v: core::Embedding) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, Embedding::from_core(py, v)?)?.into_any())
 }
@@ -971,6 +1052,18 @@ fn embedding_list_ret(py: Python<'_>, v: Vec<core::Embedding>) -> PyResult<Py<Py
 
 fn embedding_stream_ret(py: Python<'_>, v: core::EmbeddingStream) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, EmbeddingStream { inner: Arc::new(v) })?.into_any())
+}
+
+fn token_embeddings_ret(py: Python<'_>, v: core::TokenEmbeddings) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, TokenEmbeddings::from_core(py, v)?)?.into_any())
+}
+
+fn token_embeddings_list_ret(py: Python<'_>, v: Vec<core::TokenEmbeddings>) -> PyResult<Py<PyAny>> {
+    let list = PyList::empty(py);
+    for x in v {
+        list.append(token_embeddings_ret(py, x)?)?;
+    }
+    Ok(list.into_any().unbind())
 }
 
 fn rank_result_ret(py: Python<'_>, v: core::RankResult) -> PyResult<Py<PyAny>> {
@@ -1044,6 +1137,16 @@ impl Model {
         let inner = self.inner.clone();
         let out = py.detach(move || inner.tokenize(&text, max_tokens));
         out.map_err(|e| to_py_err(py, e))
+    }
+
+    /// The tokens the model embeds for a text, special tokens included, each with its vocabulary
+    /// text and the bytes of the text it covers. An empty text is an `EMPTY_INPUT` error.
+    #[pyo3(signature = (text))]
+    fn tokenize_with_offsets(&self, py: Python<'_>, text: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let text = text_arg(&text)?;
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.tokenize_with_offsets(&text));
+        token_info_list_ret(py, out.map_err(|e| to_py_err(py, e))?)
     }
 
     /// Facts about the model.
@@ -1346,6 +1449,119 @@ impl Context {
         embedding_stream_ret(py, out.map_err(|e| to_py_err(py, e))?)
     }
 
+    /// Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+    /// text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+    /// `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+    /// `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
+    fn get_token_embeddings(
+        &self,
+        py: Python<'_>,
+        texts: Bound<'_, PyAny>,
+        pooling: Option<Bound<'_, PyAny>>,
+        normalize: Option<bool>,
+        overflow: Option<Bound<'_, PyAny>>,
+        max_tokens: Option<Bound<'_, PyAny>>,
+        dimensions: Option<Bound<'_, PyAny>>,
+        role: Option<Bound<'_, PyAny>>,
+        prompt: Option<String>,
+        precision: Option<Bound<'_, PyAny>>,
+        ranges: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let texts = texts_arg(&texts)?;
+        let options = core::EmbedOptions {
+            pooling: match pooling {
+                Some(v) => Some(pooling_strategy_arg(&v)?),
+                None => None,
+            },
+            normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
+            precision: match precision {
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
+        };
+        let inner = self.inner.clone();
+        let out = py.detach(move || inner.get_token_embeddings(&texts, options));
+        token_embeddings_list_ret(py, out.map_err(|e| to_py_err(py, e))?)
+    }
+
+    /// Every token's vector for each text, unpooled (what ColBERT-style late interaction and
+    /// text-embeddings-inference's `/embed_all` use). `role`, `prompt`, `overflow`, `maxTokens` and
+    /// `normalize` (each token's vector scaled to unit length) apply; `pooling`, `dimensions`,
+    /// `precision` and `ranges` describe one pooled vector and are `INVALID_ARGUMENT` here.
+    #[pyo3(signature = (texts, *, pooling = None, normalize = None, overflow = None, max_tokens = None, dimensions = None, role = None, prompt = None, precision = None, ranges = None))]
+    fn get_token_embeddings_async<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Bound<'py, PyAny>,
+        pooling: Option<Bound<'py, PyAny>>,
+        normalize: Option<bool>,
+        overflow: Option<Bound<'py, PyAny>>,
+        max_tokens: Option<Bound<'py, PyAny>>,
+        dimensions: Option<Bound<'py, PyAny>>,
+        role: Option<Bound<'py, PyAny>>,
+        prompt: Option<String>,
+        precision: Option<Bound<'py, PyAny>>,
+        ranges: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let texts = texts_arg(&texts)?;
+        let options = core::EmbedOptions {
+            pooling: match pooling {
+                Some(v) => Some(pooling_strategy_arg(&v)?),
+                None => None,
+            },
+            normalize,
+            overflow: match overflow {
+                Some(v) => Some(overflow_policy_arg(&v)?),
+                None => None,
+            },
+            max_tokens: match max_tokens {
+                Some(v) => Some(int_arg(&v, "max_tokens", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            dimensions: match dimensions {
+                Some(v) => Some(int_arg(&v, "dimensions", u32::MAX as u64)? as u32),
+                None => None,
+            },
+            role: match role {
+                Some(v) => Some(embed_role_arg(&v)?),
+                None => None,
+            },
+            prompt,
+            precision: match precision {
+                Some(v) => Some(precision_arg(&v)?),
+                None => None,
+            },
+            ranges: match ranges {
+                Some(v) => Some(vector_arg(&v)?),
+                None => None,
+            },
+        };
+        let inner = self.inner.clone();
+        submit_future(py, move |done| inner.get_token_embeddings_submit(texts, options, done), token_embeddings_list_ret)
+    }
+
     /// Scores each document's relevance to the query with a reranker (a cross-encoder:
     /// `ModelInfo.isReranker`) and returns them most relevant first (ties in input order). Each
     /// pair is one sequence, packed into micro-batches like texts. An embedding model is
@@ -1628,6 +1844,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ContextParams>()?;
     m.add_class::<Embedding>()?;
     m.add_class::<RankResult>()?;
+    m.add_class::<TokenEmbeddings>()?;
+    m.add_class::<TokenInfo>()?;
     m.add_class::<ContextStats>()?;
     m.add_class::<StreamProgress>()?;
     m.add_class::<ModelInfo>()?;
