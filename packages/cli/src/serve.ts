@@ -9,6 +9,7 @@ import { decodeTokenIds } from './tokenids.js';
 import { type EmbedFn, modelOf, Models } from './models.js';
 import { ollamaRoutes } from './ollama.js';
 import { TEI_PATHS, teiRoutes } from './tei.js';
+import { teiTokenRoutes } from './teitokens.js';
 import { rankRoutes } from './rankroutes.js';
 import { accessLog, ApiKey, cors, Metrics, requestIdOf } from './ops.js';
 import { vectorJson } from './output.js';
@@ -26,6 +27,10 @@ Serves embeddings over HTTP, OpenAI's, Ollama's and TEI's APIs on one port, and 
   POST /api/pull        Ollama   {model, stream?}: pulls into the store, as 'mullama pull' does
   POST /embed, POST /   TEI      {inputs, normalize?, truncate?, truncation_direction?,
                                  prompt_name?, dimensions?}: the default model (first --model)
+  POST /embed_all       TEI      {inputs, truncate?, truncation_direction?, prompt_name?}: every
+                                 token's vector, unpooled: [[[f32...] per token] per input]
+  POST /tokenize        TEI      {inputs, add_special_tokens?, prompt_name?}: [[{id, text,
+                                 special, start, stop}] per input], offsets in UTF-8 bytes
   GET  /info            TEI
   POST /v1/rerank       Cohere   {model?, query, documents, top_n?, return_documents?}, also
                                  Jina's, llama-server's and LiteLLM's: {results: [{index,
@@ -182,6 +187,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     },
     ...ollamaRoutes({ models, maxInputs, nCtx, embed }),
     ...teiRoutes({ models, maxInputs, maxTokens, embed }),
+    ...teiTokenRoutes({ models, maxInputs, maxTokens, metrics }),
     ...rankRoutes({ models, maxInputs, metrics }),
   };
   /** Liveness answers: no API key needed. `/` is what Ollama's clients probe. */

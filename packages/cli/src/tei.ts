@@ -4,7 +4,7 @@
  * `POST /embed` (and `POST /`, TEI's alias for it) and `GET /info`. TEI serves one model: these
  * routes embed with the server's default model (the first `--model`, else all-minilm). Errors
  * are TEI's `{"error": "text", "error_type": "Validation"}`, with the IDL's status for the code.
- * TEI's `POST /rerank` is in rankroutes.ts.
+ * TEI's `POST /rerank` is in rankroutes.ts, `POST /tokenize` and `POST /embed_all` in teitokens.ts.
  */
 import { HttpError, positiveIntOf, type Route, textsOf } from './http.js';
 import type { EmbedFn, Models } from './models.js';
@@ -35,8 +35,20 @@ export function teiOverflow(body: Record<string, unknown>): 'error' | 'truncate_
   return truncate ? (direction === 'left' ? 'truncate_start' : 'truncate_end') : 'error';
 }
 
+/** TEI's `prompt_name` as a role: its prompt names are sentence-transformers' (`query`,
+ * `document`), which are our roles. Absent: the model's default prompt, as TEI's
+ * `default_prompt_name`. */
+export function teiRole(body: Record<string, unknown>): 'query' | 'document' | 'passage' | undefined {
+  const name = body.prompt_name;
+  if (name === undefined || name === null) return undefined;
+  if (name !== 'query' && name !== 'document' && name !== 'passage') {
+    throw new HttpError('INVALID_ARGUMENT', `'prompt_name' ${JSON.stringify(name)} is not one of this model's prompts: query, document`);
+  }
+  return name;
+}
+
 /** The paths whose errors are in TEI's shape (`/rerank`'s unless its body has `documents`). */
-export const TEI_PATHS = new Set(['/embed', '/info', '/', '/rerank']);
+export const TEI_PATHS = new Set(['/embed', '/embed_all', '/tokenize', '/info', '/', '/rerank']);
 
 export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Record<string, Route> {
   const embedRoute: Route = {
@@ -46,16 +58,11 @@ export function teiRoutes({ models, maxInputs, maxTokens, embed }: TeiDeps): Rec
       const texts = textsOf(body.inputs, 'inputs', maxInputs);
       const normalize = optionalBool(body, 'normalize', true);
       const overflow = teiOverflow(body);
-      // TEI's prompt names are sentence-transformers' (`query`, `document`), which are our roles.
-      const promptName = body.prompt_name;
-      if (promptName !== undefined && promptName !== null && promptName !== 'query' && promptName !== 'document' && promptName !== 'passage') {
-        throw new HttpError('INVALID_ARGUMENT', `'prompt_name' ${JSON.stringify(promptName)} is not one of this model's prompts: query, document`);
-      }
       const { embs } = await embed(models.defaultName(), texts, {
         overflow,
         normalize,
         dimensions: positiveIntOf(body, 'dimensions'),
-        role: promptName === null ? undefined : (promptName as 'query' | 'document' | 'passage' | undefined),
+        role: teiRole(body),
       });
       return `[${embs.map((e) => vectorJson(e.data)).join(',')}]`;
     },
