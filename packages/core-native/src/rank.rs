@@ -77,8 +77,15 @@ impl TypeInputs {
             if row_len != n_embd || t.dims.len() > 2 {
                 return Err(fail(format!("{name} has shape {:?}, expected rows of {n_embd}", t.dims)));
             }
-            let row_bytes = ggml_type.byte_size(row_len as u64, row_len as u64).ok_or_else(|| fail(format!("{name}: bad row size")))? as usize;
-            Ok(Some(Rows { offset: meta.data_offset + t.offset, ggml_type, row_len, row_bytes, n_rows: t.dims.get(1).copied().unwrap_or(1) }))
+            let row_bytes =
+                ggml_type.byte_size(row_len as u64, row_len as u64).ok_or_else(|| fail(format!("{name}: bad row size")))? as usize;
+            Ok(Some(Rows {
+                offset: meta.data_offset + t.offset,
+                ggml_type,
+                row_len,
+                row_bytes,
+                n_rows: t.dims.get(1).copied().unwrap_or(1),
+            }))
         };
         let (Some(tokens), Some(types)) = (rows_of("token_embd.weight")?, rows_of("token_types.weight")?) else { return Ok(None) };
         if types.n_rows < 2 {

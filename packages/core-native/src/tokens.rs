@@ -97,7 +97,13 @@ impl ContextCore {
         let rows: Completion<Vec<Embedding>> = Box::new(move |r| {
             done(r.map(|v| {
                 v.into_iter()
-                    .map(|e| TokenEmbeddings { data: e.data, dimension, tokens: e.tokens, input_tokens: e.input_tokens, truncated: e.truncated })
+                    .map(|e| TokenEmbeddings {
+                        data: e.data,
+                        dimension,
+                        tokens: e.tokens,
+                        input_tokens: e.input_tokens,
+                        truncated: e.truncated,
+                    })
                     .collect()
             }))
         });
@@ -126,7 +132,10 @@ impl ContextCore {
             ("ranges", opts.ranges.is_some()),
         ];
         if let Some((name, _)) = pooled.iter().find(|(_, set)| *set) {
-            return err(ErrorCode::InvalidArgument, format!("{name} applies to a pooled vector; token embeddings take role, prompt, overflow, maxTokens and normalize"));
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("{name} applies to a pooled vector; token embeddings take role, prompt, overflow, maxTokens and normalize"),
+            );
         }
         if opts.max_tokens == Some(0) {
             return err(ErrorCode::InvalidArgument, "maxTokens must be at least 1");

@@ -65,7 +65,8 @@ fn offsets_give_back_each_tokens_text() {
     assert_eq!(t.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
     assert!(t[0].special && t[0].text == "[CLS]" && t[0].start.is_none());
     assert!(t.last().unwrap().special && t.last().unwrap().text == "[SEP]");
-    let spans: Vec<(&str, &str)> = t.iter().filter(|t| !t.special).map(|t| (t.text.as_str(), &text[t.start.unwrap()..t.stop.unwrap()])).collect();
+    let spans: Vec<(&str, &str)> =
+        t.iter().filter(|t| !t.special).map(|t| (t.text.as_str(), &text[t.start.unwrap()..t.stop.unwrap()])).collect();
     assert_eq!(spans, [("hello", "Hello"), (",", ","), ("world", "wörld"), ("!", "!"), ("cafe", "Café")]);
     // A decoder: its pieces, leading spaces included, cover the text exactly.
     let d = model("smollm2-135m");
