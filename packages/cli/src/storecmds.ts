@@ -92,6 +92,7 @@ export async function showCommand(argv: string[]): Promise<void> {
     document_prompt: info.documentPrompt ?? null,
     default_prompt: info.defaultPrompt ?? null,
     encoder: info.isEncoder,
+    reranker: info.isReranker,
     vocab_size: info.vocabSize,
     parameters: info.parameters,
     size,
@@ -110,9 +111,14 @@ export async function showCommand(argv: string[]): Promise<void> {
       ...(info.name ? [`general.name    ${info.name}`] : []),
       `dimension       ${facts.dimension}`,
       `context length  ${facts.context_length}`,
-      `pooling         ${facts.pooling ?? 'none (decoder; mean by default)'}`,
-      `default length  ${facts.default_length} tokens${info.maxSeqLength ? ' (sentence-transformers max_seq_length)' : ''}`,
-      `normalize       ${facts.default_normalize ? 'yes' : 'no'} by default`,
+      // A reranker's pooling is its classification head: it ranks pairs and embeds nothing.
+      ...(info.isReranker
+        ? ['pooling         rank (a reranker: mullama rerank)']
+        : [
+            `pooling         ${facts.pooling ?? 'none (decoder; mean by default)'}`,
+            `default length  ${facts.default_length} tokens${info.maxSeqLength ? ' (sentence-transformers max_seq_length)' : ''}`,
+            `normalize       ${facts.default_normalize ? 'yes' : 'no'} by default`,
+          ]),
       // JSON strings: a prompt's trailing space (`query: `) must show.
       ...(info.queryPrompt ? [`query prompt    ${JSON.stringify(info.queryPrompt)}`] : []),
       ...(info.documentPrompt ? [`document prompt ${JSON.stringify(info.documentPrompt)}`] : []),

@@ -32,6 +32,14 @@ afterAll(() => h?.cleanup());
 describe('mullama rerank', () => {
   const rerank = (args, opts = {}) => run(['rerank', ...args], { env: h.env, ...opts });
 
+  test('show says a reranker ranks', async () => {
+    const plain = await run(['show', 'tiny-reranker'], { env: h.env });
+    expect(plain.stdout).toMatch(/^pooling +rank \(a reranker: mullama rerank\)$/m);
+    const json = JSON.parse((await run(['show', 'tiny-reranker', '--format', 'json'], { env: h.env })).stdout);
+    expect(json.reranker).toBe(true);
+    expect(JSON.parse((await run(['show', tinyBert, '--format', 'json'], { env: h.env })).stdout).reranker).toBe(false);
+  });
+
   test('plain output: score, index, document per line, in the reference order and scores', async () => {
     const r = await rerank(['tiny-reranker', query, ...documents]);
     expect(r.stderr).toBe('');
