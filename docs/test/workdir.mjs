@@ -2,7 +2,9 @@
 // ./all-minilm.gguf (the default model), ./smollm2-135m.gguf (a decoder LLM, for the decoder
 // examples), ./all-MiniLM-L6-v2 (its Hugging Face folder, for the convert examples), a scratch
 // model store (MULLAMA_HOME) holding both models, a stand-in cross-encoder (./ms-marco-minilm.gguf
-// and its folder ./ms-marco-MiniLM-L6-v2), and `mullama` on PATH. Each snippet gets its own folder, so files one writes never leak into another.
+// and its folder ./ms-marco-MiniLM-L6-v2), `mullama` on PATH, and `python3` the project's .venv
+// (scripts/python-env.sh), which has the docs' Python packages. Each snippet gets its own folder,
+// so files one writes never leak into another.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +28,10 @@ const bin = join(ROOT, 'target', 'docs-bin');
 mkdirSync(bin, { recursive: true });
 writeFileSync(join(bin, 'mullama'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'packages/cli/dist/cli.mjs')}" "$@"\n`);
 chmodSync(join(bin, 'mullama'), 0o755);
+// `python3` as a reader's is after `pip install lancedb` (the CLI LanceDB example loads the CLI's
+// output with it); only python3, so the venv's other scripts shadow nothing on PATH.
+writeFileSync(join(bin, 'python3'), `#!/bin/sh\nexec "${join(ROOT, '.venv', 'bin', 'python3')}" "$@"\n`);
+chmodSync(join(bin, 'python3'), 0o755);
 
 export function makeWorkdir() {
   const dir = mkdtempSync(join(tmpdir(), 'mullama-docs-'));
