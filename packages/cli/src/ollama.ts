@@ -89,7 +89,8 @@ export function ollamaRoutes({ models, maxInputs, nCtx, embed }: OllamaDeps): Re
           template: '',
           details: f.details,
           model_info: f.header ? modelInfo(f.header) : {},
-          capabilities: ['embedding'],
+          // A reranker (rank pooling) embeds nothing, and Ollama has no word for ranking.
+          capabilities: isReranker(f.header) ? [] : ['embedding'],
           modified_at: f.modified,
         });
       },
@@ -203,6 +204,12 @@ function details(h: GgufHeader | undefined) {
 }
 
 /** The metadata as Ollama's `model_info`: scalars as they are, long arrays (the vocabulary) null. */
+/** Whether a GGUF declares rank pooling (LLAMA_POOLING_TYPE_RANK, 4): a cross-encoder. */
+function isReranker(h: GgufHeader | undefined): boolean {
+  const arch = h?.metadata.get('general.architecture');
+  return typeof arch === 'string' && Number(h?.metadata.get(`${arch}.pooling_type`)) === 4;
+}
+
 function modelInfo(h: GgufHeader): Record<string, unknown> {
   const json = (v: GgufValue): unknown => (typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.map(json) : typeof v === 'object' ? null : v);
   const info: Record<string, unknown> = { 'general.parameter_count': h.parameters };

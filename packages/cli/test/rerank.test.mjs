@@ -135,6 +135,12 @@ describe('mullama serve: rerank routes', () => {
     for (const r of body.results) expect(Math.abs(r.relevance_score - want[r.index].score)).toBeLessThan(SCORE_TOL);
   };
 
+  test("Ollama's /api/show gives a reranker no embedding capability", async () => {
+    const show = async (model) => (await post(`${s.url}/api/show`, { model })).body;
+    expect((await show('tiny-reranker')).capabilities).toEqual([]);
+    expect((await show('tiny-bert')).capabilities).toEqual(['embedding']);
+  });
+
   test('POST /v1/rerank: Jina/Cohere shape, reference order and scores, usage', async () => {
     const r = await post(`${s.url}/v1/rerank`, { query, documents });
     expect(r.status).toBe(200);
