@@ -1,6 +1,12 @@
 // The docs check, run by scripts/test.sh after the snippet runners:
 //  1. every tab of every page is one of Node.js, Python, Rust, CLI, in that order, and holds
-//     exactly one code block that includes exactly one snippet region of its own language;
+//     exactly one code block that includes exactly one snippet region of its own language.
+//     The one exception is an integration that exists in one language only: a tab set may be a
+//     single "Python" tab when the line before it (blank lines aside) is the HTML comment
+//     `<!-- python only: WHY -->` (guide/ray.md: Ray Data is a Python library, with no Node.js,
+//     Rust or `mullama` command API).
+//     The comment says on the page, to whoever edits it, why the other tabs are missing; it may
+//     stand before such a set only, and a lone Python tab without it still fails;
 //  2. each included region exists and its file ran and passed in this test run (the ledger that
 //     test/snippets.test.mjs and test/test_snippets.py write); a tab that was not executed fails;
 //  3. every region of every snippet file is shown on some page (no dead snippets);
@@ -16,6 +22,7 @@ const PAGES = join(DOCS, 'pages');
 const SNIPPETS = join(DOCS, 'snippets');
 const LEDGER = join(ROOT, 'target', 'docs-ledger');
 const TABS = [['Node.js', 'node'], ['Python', 'python'], ['Rust', 'rust'], ['CLI', 'cli']];
+const PYTHON_ONLY = /^<!-- python only: (\S.*\S) -->$/;
 // Commands that need a remote registry or an Ollama install; packages/cli tests them on loopback.
 const CLI_NOT_IN_DOCS = new Set(['pull', 'import']);
 
@@ -47,14 +54,20 @@ for (const page of walk(PAGES, '.md').filter((p) => !p.includes(`${join('api', '
   const where = relative(ROOT, page);
   const lines = readFileSync(page, 'utf8').split('\n');
   let set = [];
+  let pythonOnly = false; // the set was announced by a `<!-- python only: WHY -->` line
   const closeSet = (line) => {
-    if (set.length && set.join() !== TABS.map(([label]) => label).join()) fail(`${where}:${line}`, `tab set is [${set.join(', ')}]; every example has the four tabs ${TABS.map(([l]) => l).join(', ')}`);
+    if (pythonOnly && set.join() !== 'Python') fail(`${where}:${line}`, `"<!-- python only: ... -->" is followed by ${set.length ? `the tab set [${set.join(', ')}]` : 'no tab set'}; it stands before a single Python tab only`);
+    else if (!pythonOnly && set.length && set.join() !== TABS.map(([label]) => label).join()) fail(`${where}:${line}`, `tab set is [${set.join(', ')}]; every example has the four tabs ${TABS.map(([l]) => l).join(', ')} (a Python-only integration: "<!-- python only: WHY -->" on the line before a single Python tab)`);
     set = [];
+    pythonOnly = false;
   };
   for (let i = 0; i < lines.length; i++) {
     const tab = /^(\s*)=== "([^"]+)"/.exec(lines[i]);
     if (!tab) {
-      if (lines[i].trim() && !/^\s/.test(lines[i])) closeSet(i + 1);
+      if (lines[i].trim() && !/^\s/.test(lines[i])) {
+        closeSet(i + 1);
+        pythonOnly = PYTHON_ONLY.test(lines[i].trimEnd()); // it announces the set that starts next
+      }
       continue;
     }
     const [, indent, label] = tab;
