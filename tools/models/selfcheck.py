@@ -203,6 +203,10 @@ def check_variants(d: Path) -> None:
     for t in TEXTS:
         assert fast.encode(t).ids == slow.encode(t).ids, t
     # Cased keeps case and accents; uncased folds them.
+    # The cross-encoder's reference scores query and document pairs, not texts: every pair has
+    # both token types, and the scores depend on them (what llama.cpp's type-0 graph would miss).
+    rank = refs.pop("bert-reranker")
+    assert all(set(it["token_types"]) == {0, 1} and abs(it["logit"] - it["logit_type0"]) > 1e-3 for it in rank["items"])
     by_text = {k: {it["text"]: it for it in r["items"]} for k, r in refs.items()}
     hello = "Hello World, HELLO world!"
     assert len(set(by_text["bert-mlm-cased"][hello]["tokens"][1:-1])) == 6  # Hello World , HELLO world !
