@@ -414,6 +414,12 @@ impl RawContext {
             p.no_perf = true;
             let ptr = NonNull::new(sys::llama_init_from_model(model.as_ptr(), p))?;
             let mut tp = sys::ggml_threadpool_params_default(config.n_threads);
+            // Between batches the pool's threads sleep instead of spinning. ggml's default
+            // (poll 50) spins each of them for millions of rounds after every graph, holding a
+            // core the caller needs to take the result and send the next call: measured by
+            // `make bench-peers` on 2 cores, the npm package gained 7-8% at batch 1 and 8 and the
+            // Rust core lost nothing (inside a graph, ggml's barriers still spin).
+            tp.poll = 0;
             let pool = match cpu_threadpool_fns() {
                 Some((new, _)) => new(&mut tp),
                 None => std::ptr::null_mut(),
