@@ -106,6 +106,18 @@ fn load_cpu_backend() {
     if reg.is_null() || unsafe { sys::ggml_backend_dev_count() } == 0 {
         let _ = BACKEND_MISSING.set(format!("the CPU backend {} could not be loaded", module.display()));
     }
+    // The `cuda` feature builds libggml-cuda beside the CPU modules. Loading it is a wish, not
+    // a need: on a machine without a GPU or driver it fails or finds no device, and the models
+    // run on the CPU as in any other build.
+    if cfg!(feature = "cuda") {
+        let cuda = dir.join("libggml-cuda.so");
+        if let Ok(c_cuda) = CString::new(cuda.to_string_lossy().as_bytes()) {
+            if cuda.exists() {
+                // SAFETY: as above; a null registration only means no CUDA here.
+                unsafe { sys::ggml_backend_load(c_cuda.as_ptr()) };
+            }
+        }
+    }
 }
 
 /// Static builds link the CPU backend in: nothing to load.
@@ -184,7 +196,9 @@ impl RawModel {
         // from llama.cpp's own defaults. A null result is a failed load, never a model.
         let (ptr, log) = capture(|| unsafe {
             let mut params = sys::llama_model_default_params();
-            params.n_gpu_layers = 0;
+            // Every layer on the GPU when the `cuda` feature found one (llama.cpp keeps them on
+            // the CPU when there is no GPU device); CPU builds never offload.
+            params.n_gpu_layers = if cfg!(feature = "cuda") { i32::MAX } else { 0 };
             sys::llama_model_load_from_file(c_path.as_ptr(), params)
         });
         NonNull::new(ptr).map(|ptr| RawModel { ptr }).ok_or_else(|| why(log, "corrupt or unsupported GGUF"))
