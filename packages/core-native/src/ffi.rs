@@ -40,6 +40,14 @@ impl LlamaPooling {
 static BACKEND: Once = Once::new();
 /// Set when the `portable` build found no CPU backend module: every model load fails with it.
 static BACKEND_MISSING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// Whether the CPU backend this process runs may use AMX tile instructions: the
+/// `sapphirerapids` module of a portable build; unknown, so assumed, in a static build.
+static AMX_BACKEND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// See `RawModel::load`.
+fn amx_backend() -> bool {
+    *AMX_BACKEND.get().unwrap_or(&!cfg!(feature = "portable"))
+}
 
 thread_local! {
     /// The error lines llama.cpp logs on this thread while a `capture` runs: a failing call
@@ -99,6 +107,7 @@ fn load_cpu_backend() {
         let _ = BACKEND_MISSING.set(format!("the backend path {} contains a NUL byte", module.display()));
         return;
     };
+    let _ = AMX_BACKEND.set(module.file_name().is_some_and(|n| n.to_string_lossy().contains("sapphirerapids")));
     // SAFETY: `c_module` is NUL-terminated and outlives the call; ggml dlopens the module and
     // registers its backend (it copies what it keeps).
     let reg = unsafe { sys::ggml_backend_load(c_module.as_ptr()) };
@@ -186,7 +195,13 @@ impl RawModel {
     /// Loads a GGUF file. The caller has already checked that it exists and looks like GGUF;
     /// llama.cpp reports deeper problems (truncation, unknown architecture) by returning null.
     /// Err: why llama.cpp refused (its logged error lines).
-    pub fn load(path: &Path) -> Result<RawModel, String> {
+    ///
+    /// `amx_tile_types`: the file has weights of a type ggml's AMX code runs with tile
+    /// instructions. On an AMX backend those load without ggml's "extra" buffer types: on VMs
+    /// that report AMX but do not let a process use it, `tileloadd` dies with SIGILL (seen on a
+    /// Sapphire Rapids VM, q8_0), and without the AMX buffer the weights take the module's
+    /// AVX-512 kernels. Other models keep it: it runs F16 products faster.
+    pub fn load(path: &Path, amx_tile_types: bool) -> Result<RawModel, String> {
         init_backend();
         if let Some(why) = BACKEND_MISSING.get() {
             return Err(why.clone());
@@ -196,6 +211,7 @@ impl RawModel {
         // from llama.cpp's own defaults. A null result is a failed load, never a model.
         let (ptr, log) = capture(|| unsafe {
             let mut params = sys::llama_model_default_params();
+            params.use_extra_bufts = !(amx_tile_types && amx_backend());
             // Every layer on the GPU when the `cuda` feature found one (llama.cpp keeps them on
             // the CPU when there is no GPU device); CPU builds never offload.
             params.n_gpu_layers = if cfg!(feature = "cuda") { i32::MAX } else { 0 };

@@ -18,7 +18,21 @@ pub struct Layout {
     pub data_offset: u64,
     /// Each tensor's (offset from `data_offset`, size in bytes), in table order.
     pub tensors: Vec<(u64, u64)>,
+    /// Some tensor has a type that ggml's AMX matrix kernels take (Q4_0, Q4_1, Q8_0, the K
+    /// quants, IQ4_XS): see `RawModel::load`.
+    pub has_amx_tile_types: bool,
 }
+
+/// The types ggml's AMX code runs with tile instructions (ggml-cpu/amx/common.h).
+const AMX_TILE_TYPES: [u32; 7] = [
+    sys::GGML_TYPE_Q4_0 as u32,
+    sys::GGML_TYPE_Q4_1 as u32,
+    sys::GGML_TYPE_Q8_0 as u32,
+    sys::GGML_TYPE_Q4_K as u32,
+    sys::GGML_TYPE_Q5_K as u32,
+    sys::GGML_TYPE_Q6_K as u32,
+    sys::GGML_TYPE_IQ4_XS as u32,
+];
 
 pub fn check(path: &Path, file_len: u64) -> Result<Layout> {
     let bad = |code: ErrorCode, msg: String| Err(Error::new(code, format!("{}: {msg}", path.display())));
@@ -34,7 +48,8 @@ pub fn check(path: &Path, file_len: u64) -> Result<Layout> {
     }
     check_vocab(&meta).or_else(|msg| bad(ErrorCode::ModelInvalid, msg).map(|_: Layout| ()))?;
     let data_len = file_len - meta.data_offset;
-    let mut layout = Layout { data_offset: meta.data_offset, tensors: Vec::with_capacity(meta.tensors.len()) };
+    let has_amx_tile_types = meta.tensors.iter().any(|t| AMX_TILE_TYPES.contains(&t.ggml_type));
+    let mut layout = Layout { data_offset: meta.data_offset, tensors: Vec::with_capacity(meta.tensors.len()), has_amx_tile_types };
     let mut names = HashSet::new();
     for t in &meta.tensors {
         let name = &t.name;

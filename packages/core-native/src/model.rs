@@ -95,7 +95,7 @@ impl Model {
             Ok(f) => f,
             Err(e) => return err(ErrorCode::ModelNotFound, format!("cannot read model file {}: {e}", path.display())),
         };
-        let raw = match RawModel::load(path) {
+        let raw = match RawModel::load(path, layout.has_amx_tile_types) {
             Ok(raw) => raw,
             Err(why) => return err(ErrorCode::ModelInvalid, format!("llama.cpp could not load {}: {why}", path.display())),
         };
