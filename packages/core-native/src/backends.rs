@@ -18,7 +18,7 @@
 //! We score the modules ourselves (ggml's own choice would load them all to ask), and
 //! `MULLAMA_CPU_BACKEND=NAME` forces one module (e.g. `x64`, to compare). The best module on a
 //! Sapphire Rapids or later CPU is `sapphirerapids`, whose AMX code runs F16 matrix products
-//! 10-15% faster than the AVX-512 `zen4` module (measured with mullama-bench on a 2-core
+//! 10-18% faster than the AVX-512 `zen4` module (measured with mullama-bench on a 2-core
 //! Sapphire Rapids VM). Its quantized kernels use AMX tile instructions, which die with SIGILL
 //! on VMs that report AMX without letting a process use it; so models with such weights load
 //! without ggml's extra buffer types (`RawModel::load`) and take the AVX-512 kernels instead.
@@ -82,6 +82,11 @@ pub fn pick_cpu_module(dir: &std::path::Path) -> Result<PathBuf, String> {
         }
     }
     best.map(|(_, p)| p).ok_or_else(|| format!("no CPU backend in {} fits this CPU", dir.display()))
+}
+
+/// Whether a CPU module may run AMX tile instructions (see the module comment).
+pub fn uses_amx(module: &std::path::Path) -> bool {
+    module.file_name().is_some_and(|n| n.to_string_lossy().contains("sapphirerapids"))
 }
 
 /// What a module's `ggml_backend_score` says of this CPU (0: cannot run here). The function

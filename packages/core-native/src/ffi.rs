@@ -107,7 +107,7 @@ fn load_cpu_backend() {
         let _ = BACKEND_MISSING.set(format!("the backend path {} contains a NUL byte", module.display()));
         return;
     };
-    let _ = AMX_BACKEND.set(module.file_name().is_some_and(|n| n.to_string_lossy().contains("sapphirerapids")));
+    let _ = AMX_BACKEND.set(crate::backends::uses_amx(&module));
     // SAFETY: `c_module` is NUL-terminated and outlives the call; ggml dlopens the module and
     // registers its backend (it copies what it keeps).
     let reg = unsafe { sys::ggml_backend_load(c_module.as_ptr()) };
@@ -118,13 +118,11 @@ fn load_cpu_backend() {
     // The `cuda` feature builds libggml-cuda beside the CPU modules. Loading it is a wish, not
     // a need: on a machine without a GPU or driver it fails or finds no device, and the models
     // run on the CPU as in any other build.
-    if cfg!(feature = "cuda") {
-        let cuda = dir.join("libggml-cuda.so");
+    let cuda = dir.join("libggml-cuda.so");
+    if cfg!(feature = "cuda") && cuda.exists() {
         if let Ok(c_cuda) = CString::new(cuda.to_string_lossy().as_bytes()) {
-            if cuda.exists() {
-                // SAFETY: as above; a null registration only means no CUDA here.
-                unsafe { sys::ggml_backend_load(c_cuda.as_ptr()) };
-            }
+            // SAFETY: as above; a null registration only means no CUDA here.
+            unsafe { sys::ggml_backend_load(c_cuda.as_ptr()) };
         }
     }
 }
