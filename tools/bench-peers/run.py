@@ -32,6 +32,7 @@ import platform
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +195,7 @@ class System:
     def concurrent(self, texts, clients):
         """`clients` threads, each sending one text per request until every text is sent."""
         it = iter(texts)
-        lock = __import__("threading").Lock()
+        lock = threading.Lock()
 
         def client():
             while True:
@@ -252,7 +253,7 @@ def cosine(a, b):
     return dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 
 
-def measure(sut, fn, server):
+def measure(sut, fn):
     """Runs fn() and returns (seconds, peak RSS MiB, foreign load in cores)."""
     pid = sut.proc.pid
     reset_peak_rss(pid)
@@ -293,8 +294,8 @@ def main():
             s.start()
             started.append(s)
             print(f"started {s.name} in {time.perf_counter() - t0:.1f} s (pid {s.proc.pid})", flush=True)
-        corpora, texts = fitting_corpora(started[0], corpora, MAX_TOKENS)
-        results = run_all(args, started, corpora, texts, batches)
+        corpora, texts, counts = fitting_corpora(started[0], corpora, MAX_TOKENS)
+        results = run_all(args, started, corpora, texts, counts, batches)
     finally:
         for s in started:
             s.stop()
@@ -304,22 +305,23 @@ def main():
 def fitting_corpora(rust, corpora, limit):
     """The corpora without the texts past `limit` tokens (mullama's count), written to
     target/peers/corpora: every system then embeds every text whole, none truncates or refuses."""
-    out, texts = [], {}
+    out, texts, counts = [], {}, {}
     folder = PEERS / "corpora"
     folder.mkdir(parents=True, exist_ok=True)
     for name, path, count in corpora:
         lines = [l for l in path.read_text(encoding="utf-8").split("\n") if l.strip()]
-        counts = rust.ask(f"tokens {path}")["tokens"]
-        kept = [l for l, n in zip(lines, counts) if n <= limit]
+        pairs = [(l, n) for l, n in zip(lines, rust.ask(f"tokens {path}")["tokens"]) if n <= limit]
+        kept = [l for l, _ in pairs]
         dest = folder / f"{name}.txt"
         dest.write_text("\n".join(kept) + "\n", encoding="utf-8")
         print(f"{name}: {len(kept)} of {len(lines)} texts fit {limit} tokens", flush=True)
         out.append((name, dest, count))
         texts[name] = kept
-    return out, texts
+        counts[name] = [n for _, n in pairs]
+    return out, texts, counts
 
 
-def run_all(args, started, corpora, texts, batches):
+def run_all(args, started, corpora, texts, counts, batches):
     rust = started[0]
     results = {"rows": [], "cosine": {}, "avg_tokens": {}}
     # Vectors first: every system against sentence-transformers (or mullama Rust without it).
@@ -333,30 +335,26 @@ def run_all(args, started, corpora, texts, batches):
             results["cosine"][name] = min(c, results["cosine"].get(name, 1.0))
         print(f"{cname}: min cosine to {ref_sys.name if ref_sys else rust.name}: " + ", ".join(f"{n} {results['cosine'][n]:.6f}" for n in vecs), flush=True)
     for cname, cpath, count in corpora:
-        # Tokens per text as mullama counts them: the tokens/s column of every system.
-        tok = {}
-        for batch in batches + (["c"] if args.clients else []):
-            n = min(count if batch != 1 else count // 2, len(texts[cname]))
-            if n not in tok:
-                tok[n] = rust.ask(f"run {cpath} 256 {n}")["tokens"]
-        results["avg_tokens"][cname] = tok[max(tok)] / max(tok)
+        # Tokens as mullama counts them (fitting_corpora): the tokens/s column of every system.
+        tok = lambda n: sum(counts[cname][:n])
+        results["avg_tokens"][cname] = tok(count) / min(count, len(texts[cname]))
         # Warm-up: first contexts and page-in of the weights, every system.
         for s in started:
             s.run(str(cpath), texts[cname][:64], 32)
         for batch in batches + (["c"] if args.clients else []):
             n = min(count if batch != 1 else count // 2, len(texts[cname]))
             chunk = texts[cname][:n]
-            row = {"corpus": cname, "batch": batch if batch != "c" else f"{args.clients} clients", "texts": n, "tokens": tok[n], "systems": {}}
+            row = {"corpus": cname, "batch": batch if batch != "c" else f"{args.clients} clients", "texts": n, "tokens": tok(n), "systems": {}}
             for rep in range(args.reps):
                 order = started[rep % len(started) :] + started[: rep % len(started)]
                 for s in order:
                     if batch == "c" and s.kind != "server":
                         continue
                     fn = (lambda s=s: s.concurrent(chunk, args.clients)) if batch == "c" else (lambda s=s: s.run(str(cpath), chunk, batch))
-                    secs, rss, foreign = measure(s, fn, s.kind == "server")
+                    secs, rss, foreign = measure(s, fn)
                     best = row["systems"].get(s.name)
                     if best is None or secs < best["seconds"]:
-                        row["systems"][s.name] = {"seconds": secs, "texts_per_s": n / secs, "tokens_per_s": tok[n] / secs, "peak_rss_mib": rss, "foreign_load": foreign}
+                        row["systems"][s.name] = {"seconds": secs, "texts_per_s": n / secs, "tokens_per_s": tok(n) / secs, "peak_rss_mib": rss, "foreign_load": foreign}
             results["rows"].append(row)
             print_row(row)
     return results

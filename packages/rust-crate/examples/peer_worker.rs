@@ -15,6 +15,14 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// A corpus's non-empty lines, read once per path.
+fn corpus<'a>(corpora: &'a mut HashMap<String, Vec<String>>, path: &str) -> &'a [String] {
+    corpora.entry(path.to_string()).or_insert_with(|| {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+    })
+}
+
 fn main() -> mullama::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (model_path, threads) = match args.as_slice() {
@@ -33,18 +41,9 @@ fn main() -> mullama::Result<()> {
     for line in std::io::stdin().lock().lines() {
         let line = line.expect("stdin");
         let words: Vec<&str> = line.split_whitespace().collect();
-        let texts = |path: &str, corpora: &mut HashMap<String, Vec<String>>| -> Vec<String> {
-            corpora
-                .entry(path.to_string())
-                .or_insert_with(|| {
-                    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-                    text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
-                })
-                .clone()
-        };
         let reply = match words.as_slice() {
             ["run", path, batch, count] => {
-                let lines = texts(path, &mut corpora);
+                let lines = corpus(&mut corpora, path);
                 let (batch, count): (usize, usize) = (batch.parse().expect("BATCH"), count.parse().expect("COUNT"));
                 let chunk = &lines[..count.min(lines.len())];
                 let start = Instant::now();
@@ -56,7 +55,7 @@ fn main() -> mullama::Result<()> {
                 format!("{{\"seconds\": {secs}, \"texts\": {}, \"tokens\": {tokens}}}", chunk.len())
             }
             ["vectors", path, count] => {
-                let lines = texts(path, &mut corpora);
+                let lines = corpus(&mut corpora, path);
                 let chunk = &lines[..count.parse::<usize>().expect("COUNT").min(lines.len())];
                 let rows: Vec<String> = context
                     .get_embedding_batch(chunk)?
@@ -66,7 +65,7 @@ fn main() -> mullama::Result<()> {
                 format!("{{\"vectors\": [{}]}}", rows.join(","))
             }
             ["tokens", path] => {
-                let counts: Vec<String> = texts(path, &mut corpora).iter().map(|t| model.count_tokens(t).map(|n| n.to_string())).collect::<mullama::Result<_>>()?;
+                let counts: Vec<String> = corpus(&mut corpora, path).iter().map(|t| model.count_tokens(t).map(|n| n.to_string())).collect::<mullama::Result<_>>()?;
                 format!("{{\"tokens\": [{}]}}", counts.join(","))
             }
             ["quit"] | [] => break,
