@@ -744,6 +744,16 @@ export declare function quantizationRanges(vectors: Vector[]): Vector;
 export declare function normalize(vector: Vector): Vector;
 
 /**
+ * The vector as JSON text: an array of the shortest decimals that read back as the same float32
+ * values, so a parsed copy is bit-identical (what `mullama embed` prints and the server sends).
+ * Numbers are spelled as JavaScript spells them (`0.25`, `-1.5e-7`); a non-finite value, which no
+ * embedding holds, is written `null`. Several times faster than a JSON library's float64 text
+ * and about half its length.
+ * @infallible
+ */
+export declare function vectorToJson(vector: Vector): string;
+
+/**
  * Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
  * @cli mullama convert HF_DIR
  */

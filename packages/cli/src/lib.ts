@@ -3,7 +3,14 @@
 export type Mullama = typeof import('mullama');
 
 let lib: Promise<Mullama> | undefined;
+let loaded: Mullama | undefined;
 export function loadMullama(): Promise<Mullama> {
-  lib ??= import('mullama');
+  lib ??= import('mullama').then((m) => (loaded = m));
   return lib;
+}
+
+/** The package once `loadMullama` has resolved: for code that only runs on its results. */
+export function loadedMullama(): Mullama {
+  if (!loaded) throw new Error('internal: the mullama package is used before loadMullama()');
+  return loaded;
 }

@@ -1,21 +1,15 @@
 /** Output helpers: compact float32 printing and stdout writes that respect back-pressure. */
+import { loadedMullama } from './lib.js';
 
-/** The shortest decimal that reads back as the same float32 (JSON-safe: non-finite -> null). */
+/** A number as the shortest decimal that reads back as the same float32 (non-finite -> null). */
 export function f32(x: number): string {
-  if (!Number.isFinite(x)) return 'null';
-  if (x === 0) return '0';
-  for (let p = 6; p < 9; p++) {
-    const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
-  }
-  return String(Number(x.toPrecision(9)));
+  return vectorJson([x]).slice(1, -1);
 }
 
-/** A vector as a JSON array with float32 precision. */
-export function vectorJson(v: ArrayLike<number>): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + f32(v[i]);
-  return s + ']';
+/** A vector as a JSON array with float32 precision, by the core's formatter (`vectorToJson`):
+ * every surface spells vectors the same way, and it is ~10x faster than a JavaScript loop. */
+export function vectorJson(v: Float32Array | number[]): string {
+  return loadedMullama().vectorToJson(v);
 }
 
 let broken = false;

@@ -8,7 +8,7 @@ use crate::api::{
 };
 use crate::error::Result;
 use crate::Completion;
-use crate::{convert, quantize, similarity, space, store, Compared, Context, EmbeddingStream, Model, QuantizedVector};
+use crate::{convert, quantize, similarity, space, store, vector_json, Compared, Context, EmbeddingStream, Model, QuantizedVector};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -106,6 +106,10 @@ impl FunctionsApi for Api {
 
     fn normalize(vector: &[f32]) -> Vec<f32> {
         similarity::normalize(vector)
+    }
+
+    fn vector_to_json(vector: &[f32]) -> String {
+        vector_json::vector_to_json(vector)
     }
 
     fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport> {

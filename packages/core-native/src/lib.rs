@@ -28,6 +28,7 @@ mod similarity;
 mod space;
 mod stream;
 mod tokens;
+mod vector_json;
 pub mod store;
 mod worker;
 mod wordpiece;

@@ -1,5 +1,5 @@
 //! Vector helpers: `cosine_similarity`, `dot_product`, `normalize`, `hamming_distance`,
-//! `quantization_ranges`.
+//! `quantization_ranges`, `vector_to_json`.
 //!
 //! `cosine_similarity` and `dot_product` take vectors (`&[f32]`, `&Vec<f32>`) or embeddings
 //! (`&Embedding`, whose spaces are then compared) and return plain numbers, as the docs use them
@@ -11,7 +11,7 @@
 
 use crate::Result;
 use mullama_core::api::functions;
-pub use mullama_core::api::functions::{hamming_distance, quantization_ranges};
+pub use mullama_core::api::functions::{hamming_distance, quantization_ranges, vector_to_json};
 pub use mullama_core::{normalize, Compared, QuantizedVector};
 
 /// Cosine similarity in [-1, 1] (0 when a vector is all zeros): `DIMENSION_MISMATCH` for

@@ -744,6 +744,12 @@ pub trait FunctionsApi {
     fn quantization_ranges(vectors: &[Vec<f32>]) -> Result<Vec<f32>>;
     /// The vector scaled to unit length; an all-zero vector comes back unchanged.
     fn normalize(vector: &[f32]) -> Vec<f32>;
+    /// The vector as JSON text: an array of the shortest decimals that read back as the same float32
+    /// values, so a parsed copy is bit-identical (what `mullama embed` prints and the server sends).
+    /// Numbers are spelled as JavaScript spells them (`0.25`, `-1.5e-7`); a non-finite value, which no
+    /// embedding holds, is written `null`. Several times faster than a JSON library's float64 text
+    /// and about half its length.
+    fn vector_to_json(vector: &[f32]) -> String;
     /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.
     fn convert_model(source: &str, destination: &str, options: ConvertOptions) -> Result<ConvertReport>;
     /// The folder that holds named models: `$MULLAMA_HOME/models`, else `$XDG_CACHE_HOME/mullama/models`, else `~/.cache/mullama/models`.
@@ -783,6 +789,15 @@ pub mod functions {
     /// The vector scaled to unit length; an all-zero vector comes back unchanged.
     pub fn normalize(vector: &[f32]) -> Vec<f32> {
         <crate::Api as super::FunctionsApi>::normalize(vector)
+    }
+
+    /// The vector as JSON text: an array of the shortest decimals that read back as the same float32
+    /// values, so a parsed copy is bit-identical (what `mullama embed` prints and the server sends).
+    /// Numbers are spelled as JavaScript spells them (`0.25`, `-1.5e-7`); a non-finite value, which no
+    /// embedding holds, is written `null`. Several times faster than a JSON library's float64 text
+    /// and about half its length.
+    pub fn vector_to_json(vector: &[f32]) -> String {
+        <crate::Api as super::FunctionsApi>::vector_to_json(vector)
     }
 
     /// Converts a Hugging Face BERT-family folder (safetensors) to a GGUF file.

@@ -587,6 +587,11 @@ pub fn call(
             let out = <core::Api as FunctionsApi>::normalize(&a0);
             Ok(Value::from(out.iter().map(|x| *x as f64).collect::<Vec<f64>>()))
         }
+        "vectorToJson" => {
+            let a0 = floats(args.get(0).filter(|x| !x.is_null()).expect("argument vector"));
+            let out = <core::Api as FunctionsApi>::vector_to_json(&a0);
+            Ok(Value::from(out))
+        }
         "convertModel" => {
             let a0 = str_of(args.get(0).filter(|x| !x.is_null()).expect("argument source"));
             let a1 = str_of(args.get(1).filter(|x| !x.is_null()).expect("argument destination"));

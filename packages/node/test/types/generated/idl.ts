@@ -5,7 +5,7 @@
 // (test/types.test.mjs).
 import { expectTypeOf } from 'vitest';
 import type * as Idl from '../../../../api-spec/src/index.js';
-import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type TokenEmbeddings, type TokenInfo, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
+import { PoolingStrategy, OverflowPolicy, EmbedRole, Precision, ConvertType, ErrorCode, Model, Context, EmbeddingStream, cosineSimilarity, dotProduct, hammingDistance, quantizationRanges, normalize, vectorToJson, convertModel, modelsDir, resolveModelPath, type ContextParams, type EmbedOptions, type Embedding, type RankOptions, type RankResult, type TokenEmbeddings, type TokenInfo, type ContextStats, type StreamProgress, type ModelInfo, type ConvertOptions, type ConvertReport } from 'mullama';
 
 type Plain<T> = { [K in keyof T]: T[K] extends infer V ? (V extends string ? `${V}` : V) : never };
 
@@ -77,6 +77,8 @@ expectTypeOf(quantizationRanges).parameters.toEqualTypeOf<[vectors: (Float32Arra
 expectTypeOf(quantizationRanges).returns.toEqualTypeOf<Float32Array>();
 expectTypeOf(normalize).parameters.toEqualTypeOf<[vector: Float32Array | number[]]>();
 expectTypeOf(normalize).returns.toEqualTypeOf<Float32Array>();
+expectTypeOf(vectorToJson).parameters.toEqualTypeOf<[vector: Float32Array | number[]]>();
+expectTypeOf(vectorToJson).returns.toEqualTypeOf<string>();
 expectTypeOf(convertModel).parameters.toEqualTypeOf<[source: string, destination: string, options?: ConvertOptions | undefined]>();
 expectTypeOf(convertModel).returns.toEqualTypeOf<Promise<ConvertReport>>();
 expectTypeOf(modelsDir).parameters.toEqualTypeOf<[]>();
