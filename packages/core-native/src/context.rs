@@ -92,7 +92,8 @@ pub struct Context {
 }
 
 /// What an embedding call needs of its context, shared with the context's streams
-/// ([`crate::stream::EmbeddingStream`]), which outlive no worker: closing the context closes them.
+/// ([`crate::stream::EmbeddingStream`]): closing the context closes them; the workers serve until
+/// the last of these handles is gone and its calls are done (`Drop` below).
 pub(crate) struct ContextCore {
     model: Arc<Model>,
     settings: Settings,
@@ -111,6 +112,8 @@ impl Context {
             n_threads: settings.threads_per_worker as i32,
             flash_attention: settings.flash_attention,
         };
+        // The backends are loaded (by Model::load): the exit handler now runs before their destructors.
+        crate::exit_guard::register();
         let mut workers = Vec::with_capacity(settings.n_workers);
         for i in 0..settings.n_workers {
             let (q, worker) = (queue.clone(), Worker::new(model.clone(), config));
@@ -333,13 +336,14 @@ impl Context {
         self.core.queue.is_closed()
     }}
 
-impl Drop for Context {
-    /// Closes the queue but does not wait for the workers: they finish the batch in hand and
-    /// exit on their own (each holds the model). Waiting here could deadlock: the last handle
-    /// may be dropped by a thread that a worker's completion is waiting for (Python's GIL).
-    /// `close()` waits.
+impl Drop for ContextCore {
+    /// The last handle (the context or one of its streams) is gone, maybe with calls in flight:
+    /// a Node or Python context is garbage once nothing refers to it, although its promises
+    /// and futures are pending. Those calls finish and are delivered; then the workers leave.
+    /// Nothing waits here: the last handle may be dropped by a thread that a completion is
+    /// waiting for (Python's GIL). `close()` fails pending calls and joins the workers.
     fn drop(&mut self) {
-        self.core.queue.close();
+        self.queue.drain();
     }
 }
 

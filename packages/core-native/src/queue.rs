@@ -125,6 +125,10 @@ struct State {
     requests: VecDeque<Request>,
     items: VecDeque<Item>,
     closed: bool,
+    /// Every handle of the context is gone: workers finish what is queued, then leave.
+    draining: bool,
+    /// Workers still serving; the last to leave a draining queue closes it.
+    live_workers: usize,
     /// Tokens of all queued items.
     tokens: usize,
 }
@@ -164,7 +168,8 @@ pub struct Queue {
 
 impl Queue {
     pub fn new(workers: usize) -> Queue {
-        Queue { state: Mutex::new(State::default()), ready: Condvar::new(), workers: workers.max(1), counters: Counters::default() }
+        let state = State { live_workers: workers, ..State::default() };
+        Queue { state: Mutex::new(state), ready: Condvar::new(), workers: workers.max(1), counters: Counters::default() }
     }
 
     /// Token limit of the next group: the budget, lowered so that the queued work splits into
@@ -229,6 +234,13 @@ impl Queue {
             if let Some(group) = take_group(&mut st, limit, max_seqs) {
                 return Some(Work::Group(group));
             }
+            if st.draining {
+                // Nothing left and nobody to send more; a worker still tokenizing will come
+                // back for its texts. The last one out closes, so a late call fails, not hangs.
+                st.live_workers = st.live_workers.saturating_sub(1);
+                st.closed = st.live_workers == 0;
+                return None;
+            }
             st = self.ready.wait(st).unwrap_or_else(|p| p.into_inner());
         }
     }
@@ -246,6 +258,13 @@ impl Queue {
             r.slot.fail(closed_error());
         }
         fail_items(items);
+    }
+
+    /// The context's last handle is gone: calls in flight are still embedded and delivered,
+    /// then the workers leave (and the queue closes). What `close` does instead is fail them.
+    pub fn drain(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).draining = true;
+        self.ready.notify_all();
     }
 
     pub fn is_closed(&self) -> bool {

@@ -128,3 +128,23 @@ fn closing_fails_waiting_requests_and_items_with_context_closed() {
     assert_eq!(rx.recv().unwrap(), ErrorCode::ContextClosed);
     assert!(q.next_work(256, 256).is_none());
 }
+
+#[test]
+fn a_draining_queue_hands_out_what_is_queued_then_closes_when_its_last_worker_leaves() {
+    let q = Queue::new(2);
+    let s = ignore();
+    q.push_items(vec![item(&s, 0, 10, MEAN)]);
+    q.drain();
+    // Queued work is still handed out...
+    assert_eq!(group(&q, 256, 256), vec![10]);
+    // ...then each worker leaves; the queue stays open while one is left to serve a call.
+    assert!(q.next_work(256, 256).is_none());
+    assert!(!q.is_closed());
+    assert!(q.next_work(256, 256).is_none());
+    assert!(q.is_closed());
+    // A call after the last worker left fails at once instead of waiting for nobody.
+    let (tx, rx) = channel();
+    let slot = Slot::new(1, Box::new(move |r: Result<Vec<Embedding>>| tx.send(r.map(|_| ()).map_err(|e| e.code())).unwrap()));
+    q.push_items(vec![item(&slot, 0, 5, MEAN)]);
+    assert_eq!(rx.recv().unwrap(), Err(ErrorCode::ContextClosed));
+}

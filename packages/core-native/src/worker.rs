@@ -42,11 +42,15 @@ impl Worker {
     /// Serves the queue until it is closed.
     pub fn run(mut self, queue: &Queue) {
         while let Some(work) = queue.next_work(self.config.budget, MAX_SEQS) {
-            match work {
+            // Each step calls into llama.cpp: none may run while the process exits (exit_guard).
+            crate::exit_guard::step(|| match work {
                 Work::Tokenize(requests) => self.tokenize(queue, requests),
                 Work::Group(group) => self.run_group(queue, group),
-            }
+            });
         }
+        // Freeing the llama.cpp contexts (and maybe the model) is a step into llama.cpp too: a
+        // queue drained by a dropped context lets its workers leave while the process may exit.
+        crate::exit_guard::step(move || drop(self));
     }
 
     /// Tokenizes calls and queues their texts, shortest first: neighbours of similar length

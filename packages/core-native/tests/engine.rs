@@ -166,6 +166,23 @@ fn closed_context_refuses_work() {
 }
 
 #[test]
+fn a_context_dropped_with_calls_in_flight_still_delivers_them() {
+    // What a Node or Python context meets when it is garbage while its promises are pending.
+    let texts: Vec<String> = corpus().into_iter().take(200).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let ctx = context("tiny-bert", ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() });
+        for chunk in texts.chunks(20) {
+            let tx = tx.clone();
+            ctx.submit(chunk.to_vec(), EmbedOptions::default(), Box::new(move |r| tx.send(r.map(|v| v.len()).map_err(|e| e.code())).unwrap()));
+        }
+    } // dropped here, with most texts still queued
+    drop(tx);
+    let delivered: Vec<_> = rx.iter().collect();
+    assert_eq!(delivered, vec![Ok(20); 10]);
+}
+
+#[test]
 fn concurrent_callers_get_the_same_vectors_as_sequential_calls() {
     let texts = corpus();
     let ctx = Arc::new(context("tiny-bert", ContextParams { overflow: OverflowPolicy::TruncateEnd, ..Default::default() }));

@@ -114,7 +114,9 @@ impl Context {
         self.inner.stats()
     }
 
-    /// Stops the worker threads. Later calls fail with `CONTEXT_CLOSED`. Dropping does the same.
+    /// Stops the worker threads: texts not yet embedded, and later calls, fail with `CONTEXT_CLOSED`.
+    /// Dropping the last handle (the context and its streams) instead lets the calls in flight
+    /// finish, then the workers leave.
     pub fn close(&self) {
         self.inner.close()
     }

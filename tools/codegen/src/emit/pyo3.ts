@@ -491,6 +491,7 @@ export function emitPyo3(s: Schema, header: string): string {
   const funcs = s.functions.map((f) => emitCallable(f, records, { call: `<core::Api as FunctionsApi>::${id(f.name)}`, self: false, attrs: ["#[pyfunction]"] }));
   const register = [
     "add_errors(m)?;",
+    "register_exit_hook(m)?;",
     ...s.enums.map((e) => `${enumHelpers(e.name).add}(m)?;`),
     ...s.records.filter((r) => !flattened.has(r.name)).map((r) => `m.add_class::<${r.name}>()?;`),
     ...s.classes.map((c) => `m.add_class::<${c.name}>()?;`),

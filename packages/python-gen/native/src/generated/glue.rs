@@ -238,6 +238,20 @@ fn quantized_ret(py: Python<'_>, v: core::QuantizedVector) -> Py<PyAny> {
     }
 }
 
+/// Python's `atexit` hook (registered by `register`): the workers stop delivering results
+/// before the interpreter finalizes, because a worker that enters a finalizing interpreter is
+/// ended with `pthread_exit`, which aborts the process from Rust frames. Waits without the GIL
+/// for a delivery in progress to finish (mullama_core::exit_guard).
+#[pyfunction]
+fn _before_exit(py: Python<'_>) {
+    py.detach(core::exit_guard::begin_exit);
+}
+
+fn register_exit_hook(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.py().import("atexit")?.call_method1("register", (wrap_pyfunction!(_before_exit, m)?,))?;
+    Ok(())
+}
+
 /// Settles an asyncio future unless it was cancelled meanwhile (runs on the event loop).
 #[pyfunction]
 fn _settle(future: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -267,14 +281,19 @@ fn spawn_future<'py, T: Send + 'static>(
         .name("mullama-async".into())
         .spawn(move || {
             let out = work();
-            Python::attach(|py| {
-                let (ok, value) = match out.map_err(|e| to_py_err(py, e)).and_then(|v| ret(py, v)) {
-                    Ok(v) => (true, v),
-                    Err(e) => (false, e.into_value(py).into_any()),
-                };
-                // A closed loop (the caller gave up) is not an error of ours.
-                let _ = event_loop_t.bind(py).call_method1("call_soon_threadsafe", (settle, future_t, ok, value));
-            })
+            // try_attach: after the interpreter has shut down (a script that left without
+            // awaiting the call), the result has nobody to go to; attach would panic. As a
+            // step of exit_guard's, it never enters an interpreter that has begun to exit.
+            core::exit_guard::step(|| {
+                Python::try_attach(|py| {
+                    let (ok, value) = match out.map_err(|e| to_py_err(py, e)).and_then(|v| ret(py, v)) {
+                        Ok(v) => (true, v),
+                        Err(e) => (false, e.into_value(py).into_any()),
+                    };
+                    // A closed loop (the caller gave up) is not an error of ours.
+                    let _ = event_loop_t.bind(py).call_method1("call_soon_threadsafe", (settle, future_t, ok, value));
+                })
+            });
         })
         .map_err(|e| PyException::new_err(format!("cannot start a thread: {e}")))?;
     Ok(future)
@@ -293,14 +312,16 @@ fn submit_future<'py, T: Send + 'static>(
     let settle = wrap_pyfunction!(_settle, py)?.into_any().unbind();
     let (event_loop_t, future_t) = (event_loop.unbind(), future.clone().unbind());
     submit(Box::new(move |out| {
-        Python::attach(|py| {
+        // try_attach: after the interpreter has shut down (a script that left without awaiting
+        // the call), the result has nobody to go to; attach would panic.
+        Python::try_attach(|py| {
             let (ok, value) = match out.map_err(|e| to_py_err(py, e)).and_then(|v| ret(py, v)) {
                 Ok(v) => (true, v),
                 Err(e) => (false, e.into_value(py).into_any()),
             };
             // A closed loop (the caller gave up) is not an error of ours.
             let _ = event_loop_t.bind(py).call_method1("call_soon_threadsafe", (settle, future_t, ok, value));
-        })
+        });
     }));
     Ok(future)
 }
@@ -1848,6 +1869,7 @@ fn resolve_model_path(py: Python<'_>, name_or_path: Bound<'_, PyAny>) -> PyResul
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_errors(m)?;
+    register_exit_hook(m)?;
     add_pooling_strategy(m)?;
     add_overflow_policy(m)?;
     add_embed_role(m)?;
